@@ -1,0 +1,38 @@
+# Kuaixiang: `make run` serves the demo on 127.0.0.1:8000; `make test` runs lint and every test.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgres lint bench messages clean
+
+$(STAMP): requirements.txt requirements-dev.txt scripts/ensure-python.sh
+	@bash scripts/ensure-python.sh $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@bash scripts/run.sh
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+test: $(STAMP) lint
+	@bash scripts/browser-deps.sh
+	$(PY) -m pytest -n 2 --dist loadgroup
+	@bash scripts/with-postgres.sh $(PY) -m pytest -n 2 --dist loadgroup -m "not browser"
+
+test-sqlite: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not browser"
+
+test-postgres: $(STAMP)
+	@bash scripts/with-postgres.sh $(PY) -m pytest -n 2 --dist loadgroup -m "not browser"
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+messages: $(STAMP)
+	@bash scripts/messages.sh
+
+clean:
+	rm -rf $(VENV) staticfiles var/kuaixiang.sqlite3*

@@ -1,0 +1,18 @@
+"""Top-level routes: portal at /, admin for agents, REST API under /api/v1/."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from helpdesk.admin_site import admin_site
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin_site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/", include("config.api_urls")),
+    path("helpdesk/", include("helpdesk.urls")),
+    path("", include("portal.urls")),
+]
+
+handler404 = "portal.views.errors.page_not_found"
+handler500 = "portal.views.errors.server_error"

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class HelpdeskConfig(AppConfig):
+    name = "helpdesk"
+    verbose_name = _("Helpdesk")
+
+    def ready(self) -> None:
+        from .roles import sync_roles
+
+        # After every app's migrations (the sender filter would miss later apps' permissions).
+        post_migrate.connect(sync_roles, dispatch_uid="helpdesk.sync_roles")

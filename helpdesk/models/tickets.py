@@ -1,0 +1,446 @@
+"""Tickets, their conversation, files and audit trail."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    OPEN_STATUSES,
+    PAUSED_STATUSES,
+    STATUS_TRANSITIONS,
+    Channel,
+    ErpSystem,
+    Priority,
+    Status,
+)
+
+REFERENCE_PREFIX = "KX-"
+REFERENCE_RE = re.compile(r"^\s*(?:KX-?)?0*(\d{1,12})\s*$", re.IGNORECASE)
+
+
+class InvalidTransition(ValidationError):
+    """Raised when a status change is not one the workflow allows."""
+
+
+class TicketQuerySet(models.QuerySet):
+    def open(self) -> "TicketQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def live(self) -> "TicketQuerySet":
+        """Tickets that were not merged into another one."""
+        return self.filter(merged_into__isnull=True)
+
+
+class Ticket(models.Model):
+    """A support request with its structured description and denormalised SLA state."""
+
+    Status = Status
+    Priority = Priority
+    Channel = Channel
+
+    subject = models.CharField(_("summary"), max_length=200)
+    # Structured description: support is fast only when the first message says all of this.
+    symptoms = models.TextField(_("what happened"), blank=True)
+    occurred_at = models.DateTimeField(_("when it happened"), null=True, blank=True)
+    long_standing = models.BooleanField(_("long-standing problem"), default=False)
+    error_message = models.TextField(_("exact error message"), blank=True)
+    no_error_shown = models.BooleanField(_("no error message was shown"), default=False)
+    steps_to_reproduce = models.TextField(_("steps to reproduce"), blank=True)
+    expected_result = models.TextField(_("expected result"), blank=True)
+    actual_result = models.TextField(_("actual result"), blank=True)
+    environment = models.TextField(_("environment details"), blank=True)
+    impact = models.TextField(_("impact"), blank=True)
+    posting_blocked = models.BooleanField(_("voucher posting is blocked"), default=False)
+    affected_users = models.PositiveIntegerField(_("affected users"), null=True, blank=True)
+    voucher_numbers = models.CharField(_("voucher numbers"), max_length=500, blank=True)
+    erp_system = models.CharField(_("ERP system"), max_length=20, choices=ErpSystem.choices, blank=True)
+    erp_version = models.CharField(_("ERP version"), max_length=60, blank=True)
+    plugin_version = models.CharField(_("plugin version"), max_length=30, blank=True)
+    quality_score = models.PositiveSmallIntegerField(_("description quality"), default=0)
+
+    category = models.ForeignKey(
+        "helpdesk.Category",
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        verbose_name=_("category"),
+    )
+    priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices, default=Priority.P3)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="requested_tickets",
+        verbose_name=_("requester"),
+    )
+    organization = models.ForeignKey(
+        "helpdesk.Organization",
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        verbose_name=_("organization"),
+    )
+    team = models.ForeignKey(
+        "helpdesk.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("team"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        limit_choices_to={"is_staff": True},
+        verbose_name=_("assignee"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        help_text=_("The agent who opened it on the customer's behalf, if any."),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_tickets",
+        verbose_name=_("merged into"),
+    )
+    submission_key = models.UUIDField(_("submission key"), null=True, blank=True, unique=True, editable=False)
+
+    # SLA snapshot: the plan and targets applied at creation. Later plan edits do not
+    # rewrite history.
+    sla_plan = models.ForeignKey(
+        "helpdesk.SLAPlan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("SLA plan"),
+    )
+    sla_calendar = models.ForeignKey(
+        "helpdesk.BusinessCalendar",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("SLA calendar"),
+    )
+    sla_snapshot = models.JSONField(_("SLA targets applied"), default=dict, blank=True)
+
+    # Denormalised SLA state, read by lists, reports and the watcher.
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    first_response_business_seconds = models.PositiveIntegerField(
+        _("first response (business seconds)"), null=True, blank=True
+    )
+    first_response_seconds = models.PositiveIntegerField(
+        _("first response (calendar seconds)"), null=True, blank=True
+    )
+    # The moment the current next-response cycle started (last agent or customer contact).
+    next_response_started_at = models.DateTimeField(_("next response clock started"), null=True, blank=True)
+    next_response_due_at = models.DateTimeField(_("next response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution_business_seconds = models.PositiveIntegerField(
+        _("resolution (business seconds)"), null=True, blank=True
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    sla_paused_since = models.DateTimeField(_("SLA paused since"), null=True, blank=True)
+    first_response_breached = models.BooleanField(_("first response breached"), default=False)
+    next_response_breached = models.BooleanField(_("next response breached"), default=False)
+    resolution_breached = models.BooleanField(_("resolution breached"), default=False)
+    first_response_warned = models.BooleanField(_("first response warned"), default=False)
+    next_response_warned = models.BooleanField(_("next response warned"), default=False)
+    resolution_warned = models.BooleanField(_("resolution warned"), default=False)
+    # The earliest moment the watcher has something to do for this ticket (a warning or a
+    # due time not yet flagged). One indexed column keeps the watcher from scanning.
+    sla_next_check_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    agent_reply_count = models.PositiveIntegerField(_("agent replies"), default=0)
+    last_agent_reply_at = models.DateTimeField(_("last agent reply"), null=True, blank=True)
+    last_customer_reply_at = models.DateTimeField(_("last customer reply"), null=True, blank=True)
+    reopen_count = models.PositiveIntegerField(_("reopened"), default=0)
+    last_reopened_at = models.DateTimeField(_("last reopened"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), db_index=True)
+    updated_at = models.DateTimeField(_("updated"), db_index=True)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-updated_at"]
+        permissions = [("view_reports", _("Can view SLA reports"))]
+        indexes = [
+            models.Index(fields=["status", "-updated_at"], name="ticket_status_updated"),
+            models.Index(fields=["priority"], name="ticket_priority"),
+            models.Index(fields=["channel"], name="ticket_channel"),
+            models.Index(fields=["team", "status"], name="ticket_team_status"),
+            models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
+            models.Index(fields=["organization", "status"], name="ticket_org_status"),
+            models.Index(fields=["requester", "-updated_at"], name="ticket_requester_updated"),
+            models.Index(fields=["sla_next_check_at"], name="ticket_sla_next_check"),
+            models.Index(fields=["resolved_at"], name="ticket_resolved_at"),
+            models.Index(fields=["first_response_due_at"], name="ticket_fr_due"),
+            models.Index(fields=["resolution_due_at"], name="ticket_res_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:ticket_detail", kwargs={"reference": self.reference})
+
+    @property
+    def reference(self) -> str:
+        return f"{REFERENCE_PREFIX}{self.pk:06d}" if self.pk else ""
+
+    @staticmethod
+    def pk_from_reference(reference: str) -> int | None:
+        """KX-000123, kx123 and 123 all name ticket 123; anything else names none."""
+        match = REFERENCE_RE.match(reference or "")
+        return int(match.group(1)) if match else None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_paused(self) -> bool:
+        return self.status in PAUSED_STATUSES
+
+    def check_transition(self, new_status: str) -> None:
+        """Raise InvalidTransition unless the workflow allows moving to new_status."""
+        if new_status not in Status.values:
+            raise InvalidTransition(_("Unknown status “%(status)s”."), params={"status": new_status})
+        if new_status not in STATUS_TRANSITIONS[self.status]:
+            raise InvalidTransition(
+                _("A ticket cannot go from “%(old)s” to “%(new)s”."),
+                params={"old": self.get_status_display(), "new": Status(new_status).label},
+            )
+
+
+class TicketPause(models.Model):
+    """A span during which the ticket waited on the customer; SLA clocks do not run."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices)
+
+    class Meta:
+        verbose_name = _("SLA pause")
+        verbose_name_plural = _("SLA pauses")
+        ordering = ["started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.reference} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class TicketMessage(models.Model):
+    """One entry of the conversation; internal notes are never shown to customers."""
+
+    class Kind(models.TextChoices):
+        PUBLIC_REPLY = "public_reply", _("Public reply")
+        INTERNAL_NOTE = "internal_note", _("Internal note")
+        CUSTOMER_REPLY = "customer_reply", _("Customer reply")
+        SYSTEM = "system", _("System message")
+
+    PUBLIC_KINDS = (Kind.PUBLIC_REPLY, Kind.CUSTOMER_REPLY, Kind.SYSTEM)
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="messages", verbose_name=_("ticket")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ticket_messages",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("message"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    email_message_id = models.CharField(_("email Message-ID"), max_length=255, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created"), db_index=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.ticket_id}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind in self.PUBLIC_KINDS
+
+
+def attachment_upload_to(instance: "Attachment", filename: str) -> str:
+    # The stored name is generated; the user's file name is kept only as data.
+    return f"attachments/{instance.stored_key[:2]}/{instance.stored_key}"
+
+
+class Attachment(models.Model):
+    """A file on a ticket, stored under a generated name and served only through a checked view."""
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("ticket")
+    )
+    message = models.ForeignKey(
+        TicketMessage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("message"),
+    )
+    stored_key = models.CharField(max_length=64, unique=True, editable=False)
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    is_internal = models.BooleanField(_("internal"), default=False)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("helpdesk:attachment_download", kwargs={"pk": self.pk})
+
+
+class TicketEvent(models.Model):
+    """Append-only audit trail: what changed on a ticket, who did it, old and new values."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        STATUS = "status", _("Status changed")
+        ASSIGNMENT = "assignment", _("Assigned")
+        TEAM = "team", _("Team changed")
+        PRIORITY = "priority", _("Priority changed")
+        REPLIED = "replied", _("Agent replied")
+        NOTE = "note", _("Internal note")
+        CUSTOMER_REPLIED = "customer_replied", _("Customer replied")
+        SLA_PAUSED = "sla_paused", _("SLA paused")
+        SLA_RESUMED = "sla_resumed", _("SLA resumed")
+        SLA_WARNED = "sla_warned", _("SLA warning")
+        SLA_BREACHED = "sla_breached", _("SLA breached")
+        SLA_RECOMPUTED = "sla_recomputed", _("SLA due times recomputed")
+        ESCALATED = "escalated", _("Escalated")
+        MERGED = "merged", _("Merged")
+        REOPENED = "reopened", _("Reopened")
+        RATED = "rated", _("Rated")
+        ATTACHMENT = "attachment", _("Attachment added")
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket")
+    )
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    old_value = models.CharField(_("old value"), max_length=200, blank=True)
+    new_value = models.CharField(_("new value"), max_length=200, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="event_ticket_created"),
+            models.Index(fields=["kind", "created_at"], name="event_kind_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.ticket_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError("Ticket events are append-only.")
+        super().save(*args, **kwargs)
+
+
+class CannedResponse(models.Model):
+    """An agent macro: a reusable reply, optionally limited to one team."""
+
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"))
+    team = models.ForeignKey(
+        "helpdesk.Team",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="canned_responses",
+        verbose_name=_("team"),
+        help_text=_("Blank: available to every team."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("canned response")
+        verbose_name_plural = _("canned responses")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SatisfactionRating(models.Model):
+    """The customer's rating of one resolution, requested with a single-use token."""
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("ticket")
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    surveyed_at = models.DateTimeField(_("surveyed"))
+    score = models.PositiveSmallIntegerField(
+        _("score"), null=True, blank=True, choices=[(i, str(i)) for i in range(1, 6)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+        ordering = ["-surveyed_at"]
+        indexes = [models.Index(fields=["surveyed_at"], name="rating_surveyed")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.score or '–'}"

@@ -1,0 +1,116 @@
+"""People: the custom user (email login) and the customer's profile."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str) -> "User":
+        # Email login is case-insensitive: Li.Na@Example.com and li.na@example.com are one user.
+        return self.get(email__iexact=username)
+
+    def _create_user(self, email: str, password: str | None, **extra) -> "User":
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> "User":
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Anyone who signs in: customers (never staff) and agents/managers (staff)."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    is_staff = models.BooleanField(
+        _("staff status"),
+        default=False,
+        help_text=_("Agents and managers. Customers never reach the admin site."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name or self.email.split("@")[0]
+
+    @property
+    def is_agent(self) -> bool:
+        return self.is_staff
+
+
+class CustomerProfile(models.Model):
+    """A customer's link to their organization and their personal preferences."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="customer_profile", verbose_name=_("user")
+    )
+    organization = models.ForeignKey(
+        "helpdesk.Organization",
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("organization"),
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    timezone = models.CharField(_("time zone"), max_length=64, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=[("zh-hans", "简体中文"), ("en", "English")],
+    )
+    is_org_admin = models.BooleanField(
+        _("organization admin"),
+        default=False,
+        help_text=_("Sees every ticket of the organization in the portal."),
+    )
+
+    class Meta:
+        verbose_name = _("customer profile")
+        verbose_name_plural = _("customer profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organization}"
+
+    @property
+    def effective_timezone(self) -> str:
+        return self.timezone or self.organization.timezone

@@ -1,0 +1,57 @@
+"""The Agents and Managers groups and their permissions, kept in step after every migrate.
+
+A post_migrate handler rather than a one-off data migration: permissions of apps added
+later (knowledge base, community) join the groups without another migration.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+AGENTS = "Agents"
+MANAGERS = "Managers"
+
+# (app_label, codename prefix or exact codename)
+AGENT_PERMISSIONS = [
+    ("helpdesk", "view_"),
+    ("helpdesk", "add_ticket"),
+    ("helpdesk", "change_ticket"),
+    ("helpdesk", "add_ticketmessage"),
+    ("helpdesk", "add_attachment"),
+    ("helpdesk", "add_cannedresponse"),
+    ("helpdesk", "change_cannedresponse"),
+    ("knowledgebase", "view_"),
+    ("knowledgebase", "add_"),
+    ("knowledgebase", "change_"),
+    ("community", "view_"),
+    ("community", "change_"),
+]
+MANAGER_EXTRA = [
+    ("helpdesk", "view_reports"),
+    ("helpdesk", "add_"),
+    ("helpdesk", "change_"),
+    ("helpdesk", "delete_cannedresponse"),
+    ("helpdesk", "delete_calendaroverride"),
+    ("helpdesk", "delete_businesshours"),
+    ("helpdesk", "delete_slatarget"),
+    ("knowledgebase", "delete_"),
+    ("community", "delete_"),
+]
+# Never granted through roles: the audit trail and user administration stay with superusers.
+EXCLUDED = {"change_ticketevent", "add_ticketevent", "add_user", "change_user", "add_group", "change_group"}
+
+
+def _permissions(spec: list[tuple[str, str]]):
+    query = Q()
+    for app_label, code in spec:
+        if code.endswith("_"):
+            query |= Q(content_type__app_label=app_label, codename__startswith=code)
+        else:
+            query |= Q(content_type__app_label=app_label, codename=code)
+    return Permission.objects.filter(query).exclude(codename__in=EXCLUDED)
+
+
+def sync_roles(**kwargs) -> None:
+    agents, _ = Group.objects.get_or_create(name=AGENTS)
+    managers, _ = Group.objects.get_or_create(name=MANAGERS)
+    agents.permissions.set(_permissions(AGENT_PERMISSIONS))
+    managers.permissions.set(_permissions(AGENT_PERMISSIONS + MANAGER_EXTRA))

@@ -1,0 +1,1 @@
+"""Reads that are more than a lookup; selectors never write."""

@@ -1,0 +1,52 @@
+"""Who may see which tickets and files."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from helpdesk.models import Attachment, Ticket, User
+
+
+def visible_tickets(user: User) -> QuerySet[Ticket]:
+    """Agents see every ticket; a customer sees their own, an organization admin their
+    organization's; anyone else sees none."""
+    if not user.is_authenticated or not user.is_active:
+        return Ticket.objects.none()
+    if user.is_staff:
+        return Ticket.objects.all()
+    profile = getattr(user, "customer_profile", None)
+    if profile is None:
+        return Ticket.objects.none()
+    if profile.is_org_admin:
+        return Ticket.objects.filter(organization_id=profile.organization_id)
+    return Ticket.objects.filter(requester=user)
+
+
+def access_ticket(user: User, reference_or_pk: str | int) -> Ticket:
+    """The ticket if `user` may see it; 404 otherwise, never 403 (that would leak existence)."""
+    pk = (
+        reference_or_pk
+        if isinstance(reference_or_pk, int)
+        else Ticket.pk_from_reference(str(reference_or_pk))
+    )
+    ticket = (
+        visible_tickets(user)
+        .select_related("category", "organization__sla_plan", "requester", "assignee", "team", "merged_into")
+        .filter(pk=pk)
+        .first()
+        if pk
+        else None
+    )
+    if ticket is None:
+        raise Http404("No such ticket.")
+    return ticket
+
+
+def access_attachment(user: User, pk: int) -> Attachment:
+    """An attachment of a ticket the user may see; internal files only for agents."""
+    qs = Attachment.objects.select_related("ticket").filter(pk=pk, ticket__in=visible_tickets(user))
+    if not user.is_staff:
+        qs = qs.filter(Q(is_internal=False))
+    attachment = qs.first()
+    if attachment is None:
+        raise Http404("No such file.")
+    return attachment

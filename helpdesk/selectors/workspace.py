@@ -1,0 +1,34 @@
+"""What the admin index shows an agent: their queue at a glance, a few bounded queries."""
+
+from django.db.models import QuerySet
+
+from helpdesk.models import OPEN_STATUSES, Status, Ticket, User
+
+PANEL_SIZE = 10
+
+
+def _base() -> QuerySet[Ticket]:
+    return Ticket.objects.live().select_related("requester", "organization", "assignee", "team")
+
+
+def agent_workspace(*, user: User) -> dict[str, list[Ticket]]:
+    """Four short lists: mine, unassigned, waiting on the customer, recently updated."""
+    if not (user.is_authenticated and user.is_staff):
+        return {}
+    active = [Status.NEW, Status.OPEN]
+    return {
+        "mine": list(
+            _base()
+            .filter(assignee=user, status__in=OPEN_STATUSES)
+            .order_by("first_response_due_at", "-updated_at")[:PANEL_SIZE]
+        ),
+        "unassigned": list(
+            _base()
+            .filter(assignee__isnull=True, status__in=active)
+            .order_by("first_response_due_at", "created_at")[:PANEL_SIZE]
+        ),
+        "waiting": list(
+            _base().filter(status=Status.PENDING_CUSTOMER, assignee=user).order_by("-updated_at")[:PANEL_SIZE]
+        ),
+        "recent": list(_base().order_by("-updated_at")[:PANEL_SIZE]),
+    }

@@ -1,0 +1,213 @@
+"""Replies and notes: what stamps first response, restarts next-response clocks, reopens."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from helpdesk.clock import resolve_now
+from helpdesk.models import Channel, Status, Ticket, TicketEvent, TicketMessage, User
+from helpdesk.sla import clock
+
+from . import notifications
+from .attachments import store_attachment
+from .events import record_event
+from .tickets import _ensure_live, _lock
+from .workflow import _reopen, apply_status, can_customer_reopen
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("Write a message first."))
+    return body
+
+
+def _add_message(
+    ticket: Ticket,
+    *,
+    kind: str,
+    author: User | None,
+    body: str,
+    channel: str,
+    now: datetime,
+    attachments: Iterable[UploadedFile],
+    internal: bool = False,
+) -> TicketMessage:
+    message = TicketMessage.objects.create(
+        ticket=ticket, kind=kind, author=author, body=body, channel=channel, created_at=now
+    )
+    for upload in attachments:
+        store_attachment(
+            ticket=ticket, upload=upload, uploaded_by=author, message=message, is_internal=internal
+        )
+    return message
+
+
+@transaction.atomic
+def record_agent_reply(
+    *,
+    ticket: Ticket,
+    author: User,
+    body: str,
+    attachments: Iterable[UploadedFile] = (),
+    status: str | None = None,
+    channel: str = Channel.WEB,
+    now: datetime | None = None,
+) -> TicketMessage:
+    """A public reply by an agent: the first one stamps first response (business and calendar
+    seconds); each one counts for FCR and restarts the next-response clock. `status` may
+    move the ticket in the same step (e.g. reply and wait on the customer)."""
+    now = resolve_now(now)
+    if not author.is_staff:
+        raise ValidationError(_("Only agents can write public replies."))
+    body = _clean_body(body)
+    ticket = _lock(ticket)
+    _ensure_live(ticket)
+    if ticket.status == Status.CLOSED:
+        raise ValidationError(_("This ticket is closed."))
+    message = _add_message(
+        ticket,
+        kind=TicketMessage.Kind.PUBLIC_REPLY,
+        author=author,
+        body=body,
+        channel=channel,
+        now=now,
+        attachments=attachments,
+    )
+    fields = ["agent_reply_count", "last_agent_reply_at", "updated_at", *clock.SLA_FIELDS]
+    if ticket.first_response_at is None:
+        ticket.first_response_at = now
+        ticket.first_response_seconds = max(int((now - ticket.created_at).total_seconds()), 0)
+        ticket.first_response_business_seconds = clock.business_seconds(
+            ticket, ticket.created_at, now, paused=False
+        )
+        if ticket.first_response_due_at and now > ticket.first_response_due_at:
+            ticket.first_response_breached = True
+        fields += [
+            "first_response_at",
+            "first_response_seconds",
+            "first_response_business_seconds",
+            "first_response_breached",
+        ]
+    ticket.agent_reply_count += 1
+    ticket.last_agent_reply_at = now
+    ticket.updated_at = now
+    if ticket.next_response_due_at and now > ticket.next_response_due_at:
+        ticket.next_response_breached = True
+    # A new cycle: the next contact is owed within the plan's next-response target.
+    ticket.next_response_started_at = now
+    ticket.next_response_warned = False
+    ticket.next_response_breached = False
+    fields.append("next_response_breached")
+    clock.refresh(ticket)
+    record_event(
+        ticket=ticket, kind=TicketEvent.Kind.REPLIED, actor=author, now=now, data={"message": message.pk}
+    )
+    target_status = status or (Status.OPEN if ticket.status == Status.NEW else None)
+    if target_status and target_status != ticket.status:
+        ticket.check_transition(target_status)
+        fields += apply_status(ticket, target_status, actor=author, now=now)
+    ticket.save(update_fields=list(dict.fromkeys(fields)))
+    notifications.agent_replied(ticket, message, now=now)
+    return message
+
+
+@transaction.atomic
+def add_internal_note(
+    *,
+    ticket: Ticket,
+    author: User,
+    body: str,
+    attachments: Iterable[UploadedFile] = (),
+    now: datetime | None = None,
+) -> TicketMessage:
+    """A note for agents only: never shown to the customer, never a response."""
+    now = resolve_now(now)
+    if not author.is_staff:
+        raise ValidationError(_("Only agents can write internal notes."))
+    body = _clean_body(body)
+    ticket = _lock(ticket)
+    message = _add_message(
+        ticket,
+        kind=TicketMessage.Kind.INTERNAL_NOTE,
+        author=author,
+        body=body,
+        channel=Channel.WEB,
+        now=now,
+        attachments=attachments,
+        internal=True,
+    )
+    ticket.updated_at = now
+    ticket.save(update_fields=["updated_at"])
+    record_event(
+        ticket=ticket, kind=TicketEvent.Kind.NOTE, actor=author, now=now, data={"message": message.pk}
+    )
+    return message
+
+
+@transaction.atomic
+def record_customer_reply(
+    *,
+    ticket: Ticket,
+    author: User,
+    body: str,
+    attachments: Iterable[UploadedFile] = (),
+    channel: str = Channel.WEB,
+    now: datetime | None = None,
+) -> TicketMessage:
+    """The customer answers: a ticket waiting on them resumes; a recently resolved one
+    reopens; a closed one refuses (they open a new request)."""
+    now = resolve_now(now)
+    body = _clean_body(body)
+    ticket = _lock(ticket)
+    _ensure_live(ticket)
+    if ticket.status == Status.CLOSED or (
+        ticket.status == Status.RESOLVED and not can_customer_reopen(ticket, now=now)
+    ):
+        raise ValidationError(
+            _("This ticket is closed. Please submit a new request and mention %(ref)s."),
+            params={"ref": ticket.reference},
+        )
+    message = _add_message(
+        ticket,
+        kind=TicketMessage.Kind.CUSTOMER_REPLY,
+        author=author,
+        body=body,
+        channel=channel,
+        now=now,
+        attachments=attachments,
+    )
+    record_event(
+        ticket=ticket,
+        kind=TicketEvent.Kind.CUSTOMER_REPLIED,
+        actor=author,
+        now=now,
+        data={"message": message.pk},
+    )
+    if ticket.status == Status.RESOLVED:
+        ticket = _reopen(ticket, actor=author, now=now, reason=_("Customer replied"))
+    fields = ["last_customer_reply_at", "updated_at", *clock.SLA_FIELDS]
+    ticket.last_customer_reply_at = now
+    ticket.updated_at = now
+    # The clock runs from the customer's oldest unanswered message: restart it only if the
+    # last word was the agent's.
+    last_agent = ticket.last_agent_reply_at
+    if ticket.first_response_at is not None and (
+        ticket.next_response_started_at is None
+        or (last_agent is not None and ticket.next_response_started_at <= last_agent)
+    ):
+        ticket.next_response_started_at = now
+        ticket.next_response_warned = False
+        ticket.next_response_breached = False
+        fields.append("next_response_breached")
+    # On hold is the agent's decision (e.g. waiting on a vendor fix) and stays put.
+    if ticket.status == Status.PENDING_CUSTOMER:
+        fields += apply_status(ticket, Status.OPEN, actor=author, now=now)
+    clock.refresh(ticket)
+    ticket.save(update_fields=list(dict.fromkeys(fields)))
+    notifications.customer_replied(ticket, message, now=now)
+    return message

@@ -1,0 +1,27 @@
+"""The audit trail: one helper so every service records events the same way."""
+
+from datetime import datetime
+from typing import Any
+
+from helpdesk.models import Ticket, TicketEvent, User
+
+
+def record_event(
+    *,
+    ticket: Ticket,
+    kind: str,
+    actor: User | None,
+    now: datetime,
+    old: Any = "",
+    new: Any = "",
+    data: dict | None = None,
+) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor=actor,
+        old_value=str(old if old is not None else "")[:200],
+        new_value=str(new if new is not None else "")[:200],
+        data=data or {},
+        created_at=now,
+    )

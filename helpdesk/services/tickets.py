@@ -1,0 +1,308 @@
+"""Creating tickets and changing who works on them."""
+
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from helpdesk.clock import resolve_now
+from helpdesk.models import (
+    Category,
+    Channel,
+    Priority,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+    User,
+)
+from helpdesk.quality import score_description
+from helpdesk.sla import clock
+
+from . import notifications
+from .attachments import store_attachment
+from .events import record_event
+from .routing import route_team
+
+DESCRIPTION_FIELDS = frozenset(
+    {
+        "symptoms",
+        "occurred_at",
+        "long_standing",
+        "error_message",
+        "no_error_shown",
+        "steps_to_reproduce",
+        "expected_result",
+        "actual_result",
+        "environment",
+        "impact",
+        "posting_blocked",
+        "affected_users",
+        "voucher_numbers",
+        "erp_system",
+        "erp_version",
+        "plugin_version",
+    }
+)
+
+
+def _customer_organization(requester: User):
+    profile = getattr(requester, "customer_profile", None)
+    if profile is None:
+        raise ValidationError(_("Only customers with an organization can have tickets."))
+    return profile.organization
+
+
+@transaction.atomic
+def submit_ticket(
+    *,
+    requester: User,
+    category: Category,
+    subject: str,
+    details: Mapping[str, Any],
+    priority: str = Priority.P3,
+    channel: str = Channel.WEB,
+    created_by: User | None = None,
+    attachments: Iterable[UploadedFile] = (),
+    submission_key: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> Ticket:
+    """Open a ticket for `requester` (a customer), route it, start its SLA clocks.
+
+    `created_by` is the agent opening it on the customer's behalf (phone, chat).
+    The same `submission_key` twice returns the first ticket: a double click or a
+    resubmitted form creates one ticket.
+    """
+    now = resolve_now(now)
+    if submission_key is not None:
+        existing = Ticket.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    unknown = set(details) - DESCRIPTION_FIELDS
+    if unknown:
+        raise ValueError(f"unknown ticket detail fields: {sorted(unknown)}")
+    organization = _customer_organization(requester)
+    ticket = Ticket(
+        requester=requester,
+        organization=organization,
+        category=category,
+        subject=subject.strip(),
+        priority=priority,
+        channel=channel,
+        created_by=created_by,
+        submission_key=submission_key,
+        created_at=now,
+        updated_at=now,
+        **details,
+    )
+    if not ticket.erp_system and organization.default_erp_system:
+        ticket.erp_system = organization.default_erp_system
+    ticket.quality_score = score_description(ticket_fields(ticket), category=category).score
+    ticket.team = route_team(category=category, erp_system=ticket.erp_system)
+    ticket.full_clean(exclude=["submission_key"], validate_unique=False)
+    clock.snapshot_targets(ticket)
+    clock.refresh(ticket)
+    try:
+        with transaction.atomic():
+            ticket.save()
+    except IntegrityError:
+        # Two requests with one submission key raced; the other one won.
+        if submission_key is not None:
+            existing = Ticket.objects.filter(submission_key=submission_key).first()
+            if existing is not None:
+                return existing
+        raise
+    for upload in attachments:
+        store_attachment(ticket=ticket, upload=upload, uploaded_by=requester)
+    record_event(
+        ticket=ticket,
+        kind=TicketEvent.Kind.CREATED,
+        actor=created_by or requester,
+        now=now,
+        new=ticket.get_channel_display(),
+        data={
+            "team": ticket.team.name if ticket.team else None,
+            "sla": ticket.sla_snapshot,
+            "first_response_due_at": _iso(ticket.first_response_due_at),
+        },
+    )
+    notifications.ticket_received(ticket, now=now)
+    notifications.team_new_ticket(ticket, now=now)
+    return ticket
+
+
+def ticket_fields(ticket: Ticket) -> dict[str, Any]:
+    """The description as plain data, for the quality score."""
+    data = {name: getattr(ticket, name) for name in DESCRIPTION_FIELDS}
+    data["subject"] = ticket.subject
+    return data
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    """Re-read the ticket inside the transaction (row lock on PostgreSQL) to act on fresh state."""
+    return (
+        Ticket.objects.select_for_update()
+        .select_related("organization__sla_plan", "category", "requester", "assignee", "team")
+        .get(pk=ticket.pk)
+    )
+
+
+def _ensure_live(ticket: Ticket) -> None:
+    if ticket.merged_into_id is not None:
+        raise ValidationError(
+            _("This ticket was merged into %(ref)s; work on that ticket instead."),
+            params={"ref": f"KX-{ticket.merged_into_id:06d}"},
+        )
+
+
+@transaction.atomic
+def assign_ticket(
+    *, ticket: Ticket, assignee: User | None, actor: User | None, now: datetime | None = None
+) -> Ticket:
+    """Give the ticket to an agent (or nobody). Assigning to a non-agent is refused."""
+    now = resolve_now(now)
+    ticket = _lock(ticket)
+    _ensure_live(ticket)
+    if assignee is not None and not (assignee.is_staff and assignee.is_active):
+        raise ValidationError(_("Tickets can only be assigned to active agents."))
+    if ticket.assignee_id == (assignee.pk if assignee else None):
+        return ticket
+    old = ticket.assignee
+    ticket.assignee = assignee
+    ticket.updated_at = now
+    ticket.save(update_fields=["assignee", "updated_at"])
+    record_event(
+        ticket=ticket,
+        kind=TicketEvent.Kind.ASSIGNMENT,
+        actor=actor,
+        now=now,
+        old=old or "",
+        new=assignee or "",
+    )
+    return ticket
+
+
+@transaction.atomic
+def set_team(*, ticket: Ticket, team, actor: User | None, now: datetime | None = None) -> Ticket:
+    now = resolve_now(now)
+    ticket = _lock(ticket)
+    _ensure_live(ticket)
+    if ticket.team_id == (team.pk if team else None):
+        return ticket
+    old = ticket.team
+    ticket.team = team
+    ticket.updated_at = now
+    ticket.save(update_fields=["team", "updated_at"])
+    record_event(
+        ticket=ticket, kind=TicketEvent.Kind.TEAM, actor=actor, now=now, old=old or "", new=team or ""
+    )
+    return ticket
+
+
+@transaction.atomic
+def set_priority(
+    *, ticket: Ticket, priority: str, actor: User | None, now: datetime | None = None, reason: str = ""
+) -> Ticket:
+    """Change the priority. An open ticket takes the plan's targets for its new priority;
+    breaches already recorded stay recorded."""
+    now = resolve_now(now)
+    if priority not in Priority.values:
+        raise ValidationError(_("Unknown priority “%(value)s”."), params={"value": priority})
+    ticket = _lock(ticket)
+    _ensure_live(ticket)
+    if ticket.priority == priority:
+        return ticket
+    old = ticket.get_priority_display()
+    ticket.priority = priority
+    ticket.updated_at = now
+    fields = ["priority", "updated_at"]
+    if ticket.is_open:
+        clock.snapshot_targets(ticket)
+        clock.refresh(ticket)
+        fields += ["sla_plan", "sla_calendar", "sla_snapshot", *clock.SLA_FIELDS]
+    ticket.save(update_fields=fields)
+    record_event(
+        ticket=ticket,
+        kind=TicketEvent.Kind.PRIORITY,
+        actor=actor,
+        now=now,
+        old=old,
+        new=ticket.get_priority_display(),
+        data={"reason": reason} if reason else None,
+    )
+    return ticket
+
+
+@transaction.atomic
+def merge_tickets(
+    *, source: Ticket, target: Ticket, actor: User | None, now: datetime | None = None
+) -> Ticket:
+    """Fold `source` into `target`: its messages and attachments move, it is closed and
+    points at the survivor. Both must belong to the same organization."""
+    now = resolve_now(now)
+    if source.pk == target.pk:
+        raise ValidationError(_("A ticket cannot be merged into itself."))
+    source, target = _lock(source), _lock(target)
+    _ensure_live(source)
+    _ensure_live(target)
+    if source.organization_id != target.organization_id:
+        raise ValidationError(_("Only tickets of the same organization can be merged."))
+    if not target.is_open:
+        raise ValidationError(
+            _("%(ref)s is no longer open; merge into an open ticket."), params={"ref": target.reference}
+        )
+    moved_messages = source.messages.update(ticket=target)
+    moved_files = source.attachments.update(ticket=target)
+    TicketMessage.objects.create(
+        ticket=target,
+        kind=TicketMessage.Kind.SYSTEM,
+        author=actor,
+        body=_("%(ref)s “%(subject)s” was merged into this ticket.\n\n%(symptoms)s")
+        % {"ref": source.reference, "subject": source.subject, "symptoms": source.symptoms},
+        created_at=now,
+    )
+    old_status = source.get_status_display()
+    source.merged_into = target
+    source.status = Ticket.Status.CLOSED
+    source.closed_at = now
+    source.updated_at = now
+    source.sla_next_check_at = None
+    clock.resume(source, now=now)
+    source.save(
+        update_fields=[
+            "merged_into",
+            "status",
+            "closed_at",
+            "updated_at",
+            "sla_next_check_at",
+            "sla_paused_since",
+        ]
+    )
+    target.updated_at = now
+    target.save(update_fields=["updated_at"])
+    record_event(
+        ticket=source,
+        kind=TicketEvent.Kind.MERGED,
+        actor=actor,
+        now=now,
+        old=old_status,
+        new=target.reference,
+        data={"into": target.pk},
+    )
+    record_event(
+        ticket=target,
+        kind=TicketEvent.Kind.MERGED,
+        actor=actor,
+        now=now,
+        new=source.reference,
+        data={"from": source.pk, "messages": moved_messages, "attachments": moved_files},
+    )
+    return target

@@ -1,0 +1,161 @@
+"""The SLA clock of one ticket: snapshot targets, compute due times, pause and resume.
+
+These helpers mutate a Ticket in memory and create pause rows; the ticket services call
+them inside their transaction and save the fields named in SLA_FIELDS.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from helpdesk.models import SLATarget, Ticket, TicketPause
+
+from . import business_time
+from .calendars import load_calendar
+
+SLA_FIELDS = [
+    "first_response_due_at",
+    "next_response_due_at",
+    "next_response_started_at",
+    "next_response_warned",
+    "resolution_due_at",
+    "sla_paused_since",
+    "sla_next_check_at",
+]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One SLA target's warning and due moment, and whether each was already flagged."""
+
+    target: str  # "first_response" | "next_response" | "resolution"
+    warn_at: datetime | None
+    due_at: datetime | None
+    warned: bool
+    breached: bool
+
+
+def find_target(*, plan_id: int, priority: str, complexity: str) -> SLATarget | None:
+    """The plan's target for this priority and complexity, else its catch-all row."""
+    targets = {
+        t.complexity: t
+        for t in SLATarget.objects.filter(plan_id=plan_id, priority=priority, complexity__in=[complexity, ""])
+    }
+    return targets.get(complexity) or targets.get("")
+
+
+def snapshot_targets(ticket: Ticket) -> None:
+    """Copy the organization's plan and matching targets onto the ticket (history-proof)."""
+    plan = ticket.organization.sla_plan
+    ticket.sla_plan = plan
+    ticket.sla_calendar_id = plan.calendar_id
+    target = find_target(plan_id=plan.pk, priority=ticket.priority, complexity=ticket.category.complexity)
+    ticket.sla_snapshot = (
+        {
+            "plan": plan.name,
+            "tier": plan.tier,
+            "priority": ticket.priority,
+            "complexity": ticket.category.complexity,
+            "first_response_minutes": target.first_response_minutes,
+            "next_response_minutes": target.next_response_minutes,
+            "resolution_minutes": target.resolution_minutes,
+            "warn_at_percent": target.warn_at_percent,
+        }
+        if target
+        else {}
+    )
+
+
+def pause_spans(ticket: Ticket) -> list[tuple[datetime, datetime | None]]:
+    if ticket.pk is None:
+        return []
+    return list(ticket.pauses.order_by("started_at").values_list("started_at", "ended_at"))
+
+
+def _warn_and_due(
+    calendar: business_time.BusinessCalendar,
+    start: datetime,
+    minutes: int,
+    percent: int,
+    pauses: list[tuple[datetime, datetime | None]],
+) -> tuple[datetime | None, datetime | None]:
+    due = business_time.add_business_minutes(calendar, start, minutes, pauses)
+    warn = business_time.add_business_minutes(calendar, start, minutes * percent // 100, pauses)
+    return warn, due
+
+
+def deadlines(ticket: Ticket, pauses: list | None = None) -> list[Deadline]:
+    """The ticket's live targets (not yet met) with their warning and due moments."""
+    snap = ticket.sla_snapshot
+    if not snap or ticket.sla_calendar_id is None:
+        return []
+    calendar = load_calendar(ticket.sla_calendar_id)
+    pauses = pause_spans(ticket) if pauses is None else pauses
+    percent = snap["warn_at_percent"]
+    result = []
+    if ticket.first_response_at is None:
+        # First response is owed from creation and is not paused: a ticket cannot wait on
+        # the customer before anyone has answered.
+        warn, due = _warn_and_due(calendar, ticket.created_at, snap["first_response_minutes"], percent, [])
+        result.append(
+            Deadline(
+                "first_response", warn, due, ticket.first_response_warned, ticket.first_response_breached
+            )
+        )
+    if ticket.resolved_at is None and ticket.closed_at is None:
+        warn, due = _warn_and_due(calendar, ticket.created_at, snap["resolution_minutes"], percent, pauses)
+        result.append(Deadline("resolution", warn, due, ticket.resolution_warned, ticket.resolution_breached))
+        if ticket.next_response_started_at is not None:
+            own = [(s, e) for s, e in pauses if e is None or e > ticket.next_response_started_at]
+            warn, due = _warn_and_due(
+                calendar, ticket.next_response_started_at, snap["next_response_minutes"], percent, own
+            )
+            result.append(
+                Deadline(
+                    "next_response", warn, due, ticket.next_response_warned, ticket.next_response_breached
+                )
+            )
+    return result
+
+
+def refresh(ticket: Ticket) -> None:
+    """Recompute the denormalised due times and the watcher's next check from the snapshot."""
+    found = {d.target: d for d in deadlines(ticket)}
+    if ticket.first_response_at is None:
+        ticket.first_response_due_at = found["first_response"].due_at if found else None
+    if "resolution" in found:
+        ticket.resolution_due_at = found["resolution"].due_at
+    nxt = found.get("next_response")
+    ticket.next_response_due_at = nxt.due_at if nxt else None
+    ticket.sla_next_check_at = next_check(found.values())
+
+
+def next_check(found) -> datetime | None:
+    moments = []
+    for d in found:
+        if d.breached:
+            continue
+        if not d.warned and d.warn_at is not None:
+            moments.append(d.warn_at)
+        if d.due_at is not None:
+            moments.append(d.due_at)
+    return min(moments, default=None)
+
+
+def pause(ticket: Ticket, *, now: datetime, status: str) -> None:
+    if ticket.sla_paused_since is None:
+        TicketPause.objects.create(ticket=ticket, started_at=now, status=status)
+        ticket.sla_paused_since = now
+
+
+def resume(ticket: Ticket, *, now: datetime) -> None:
+    if ticket.sla_paused_since is not None:
+        ticket.pauses.filter(ended_at__isnull=True).update(ended_at=now)
+        ticket.sla_paused_since = None
+
+
+def business_seconds(ticket: Ticket, start: datetime, end: datetime, *, paused: bool) -> int:
+    if ticket.sla_calendar_id is None:
+        return int((end - start).total_seconds())
+    calendar = load_calendar(ticket.sla_calendar_id)
+    pauses = pause_spans(ticket) if paused else []
+    return business_time.business_seconds_between(calendar, start, end, pauses)

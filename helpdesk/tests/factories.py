@@ -1,0 +1,122 @@
+"""factory_boy factories shared by every app's tests."""
+
+from datetime import UTC, datetime
+
+import factory
+from django.contrib.auth.models import Group
+
+from helpdesk.models import (
+    CannedResponse,
+    Category,
+    Complexity,
+    CustomerProfile,
+    Organization,
+    SLAPlan,
+    Team,
+    Ticket,
+    User,
+)
+from helpdesk.roles import AGENTS
+
+PASSWORD = "correct-horse-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    full_name = factory.Sequence(lambda n: f"User {n}")
+    password = factory.django.Password(PASSWORD)
+
+
+class AgentFactory(UserFactory):
+    email = factory.Sequence(lambda n: f"agent{n}@vendor.example")
+    is_staff = True
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=AGENTS))
+
+
+def plan(tier: str = SLAPlan.Tier.ADVANCED) -> SLAPlan:
+    """The seeded plan of that tier (installed by migration 0002)."""
+    return SLAPlan.objects.get(tier=tier)
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"客户公司 {n}")
+    sla_plan = factory.LazyFunction(plan)
+    timezone = "Asia/Shanghai"
+    default_erp_system = "kingdee"
+
+
+class CustomerFactory(UserFactory):
+    @factory.post_generation
+    def organization(self, create, extracted, **kwargs):
+        if create:
+            CustomerProfile.objects.create(
+                user=self,
+                organization=extracted or OrganizationFactory(),
+                **kwargs,
+            )
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    calendar = factory.LazyFunction(lambda: plan().calendar)
+    erp_systems = factory.LazyFunction(lambda: ["kingdee"])
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+    complexity = Complexity.STANDARD
+
+
+class CannedResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CannedResponse
+
+    title = factory.Sequence(lambda n: f"Macro {n}")
+    body = "您好，我们已收到您的问题，正在处理。"
+
+
+GOOD_DETAILS = {
+    "symptoms": "在金蝶云星空中点击“生成凭证”后，收款单没有生成凭证，界面弹出红色错误提示框，当天所有收款单都无法过账。",
+    "occurred_at": datetime(2025, 11, 3, 1, 30, tzinfo=UTC),
+    "error_message": "ERR-4012: 科目 1122 不存在或已禁用",
+    "steps_to_reproduce": "1. 打开收款单列表 2. 选择 11 月 3 日的收款单 3. 点击生成凭证 4. 查看弹出的错误",
+    "expected_result": "凭证生成并自动过账",
+    "actual_result": "弹出错误，凭证没有生成",
+    "erp_system": "kingdee",
+    "erp_version": "K/3 Cloud 8.1",
+    "plugin_version": "3.2.1",
+    "impact": "财务部 5 人无法过账",
+}
+
+
+def submit(*, requester=None, category=None, now=None, **kwargs) -> Ticket:
+    """A ticket through the real service, with a good description unless overridden."""
+    from helpdesk.services.tickets import submit_ticket
+
+    details = {**GOOD_DETAILS, **kwargs.pop("details", {})}
+    return submit_ticket(
+        requester=requester or CustomerFactory(),
+        category=category or CategoryFactory(),
+        subject=kwargs.pop("subject", "金蝶收款单生成凭证失败：科目不存在"),
+        details=details,
+        now=now,
+        **kwargs,
+    )
