@@ -19,3 +19,46 @@ def _fresh_calendar_cache():
 def monday_9am() -> datetime:
     """2025-11-03 09:00 in Asia/Shanghai: a plain working Monday."""
     return datetime(2025, 11, 3, 1, 0, tzinfo=UTC)
+
+
+# --- Browser tests (Playwright driving Debian's Chromium) --------------------------------------
+# `make test` installs chromium and a CJK font first (scripts/browser-deps.sh). Here a missing
+# browser is an error with the command to run, never a silent skip.
+import os  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).parent / "test-artifacts" / "screenshots"
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: run `sudo apt-get install -y chromium fonts-wqy-microhei`")
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+def pytest_collection_modifyitems(items):
+    # Browser tests share one xdist worker (--dist loadgroup): two Chromiums on two cores
+    # next to the rest of the suite only slow each other down.
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))

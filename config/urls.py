@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from helpdesk.admin_site import admin_site
+from knowledgebase.views.search import search_page
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -11,6 +12,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("config.api_urls")),
     path("helpdesk/", include("helpdesk.urls")),
+    path("kb/", include("knowledgebase.urls")),
+    path("search/", search_page, name="search"),
     path("", include("portal.urls")),
 ]
 

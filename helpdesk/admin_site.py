@@ -3,17 +3,45 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+PANEL_TITLES = {
+    "mine": _("My open tickets"),
+    "unassigned": _("Unassigned"),
+    "waiting": _("Waiting on the customer"),
+    "recent": _("Recently updated"),
+}
+# Each panel links to the queue filtered the same way (query parameters of the changelist).
+PANEL_QUERIES = {
+    "mine": "assignee=me&status__in=new,open,pending_customer,on_hold",
+    "unassigned": "assignee=none&status__in=new,open",
+    "waiting": "assignee=me&status__exact=pending_customer",
+    "recent": "",
+}
+
 
 class KuaixiangAdminSite(admin.AdminSite):
     site_header = _("Kuaixiang 服务台")
     site_title = _("Kuaixiang 服务台")
     index_title = _("My work")
     index_template = "admin/kuaixiang_index.html"
+    # The queue needs the width more than a second app list does; the index lists the apps.
+    enable_nav_sidebar = False
 
     def index(self, request, extra_context=None):
-        from helpdesk.selectors.workspace import agent_workspace
+        from helpdesk.clock import resolve_now
+        from helpdesk.selectors.workspace import agent_workspace, workspace_badges
 
-        context = {"workspace": agent_workspace(user=request.user), **(extra_context or {})}
+        workspace = agent_workspace(user=request.user)
+        badges = workspace_badges(workspace, now=resolve_now(None))
+        panels = [
+            {
+                "key": key,
+                "title": PANEL_TITLES[key],
+                "query": PANEL_QUERIES[key],
+                "rows": [(ticket, badges.get(ticket.pk)) for ticket in tickets],
+            }
+            for key, tickets in workspace.items()
+        ]
+        context = {"workspace": workspace, "workspace_panels": panels, **(extra_context or {})}
         return super().index(request, extra_context=context)
 
 

@@ -8,6 +8,7 @@ class HelpdeskConfig(AppConfig):
     verbose_name = _("Helpdesk")
 
     def ready(self) -> None:
+        from . import admin  # noqa: F401  (registers the ModelAdmins on admin_site)
         from .roles import sync_roles
 
         # After every app's migrations (the sender filter would miss later apps' permissions).

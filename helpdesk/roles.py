@@ -40,18 +40,19 @@ MANAGER_EXTRA = [
 EXCLUDED = {"change_ticketevent", "add_ticketevent", "add_user", "change_user", "add_group", "change_group"}
 
 
-def _permissions(spec: list[tuple[str, str]]):
+def _permissions(spec: list[tuple[str, str]], exclude: frozenset[str] = frozenset()):
     query = Q()
     for app_label, code in spec:
         if code.endswith("_"):
             query |= Q(content_type__app_label=app_label, codename__startswith=code)
         else:
             query |= Q(content_type__app_label=app_label, codename=code)
-    return Permission.objects.filter(query).exclude(codename__in=EXCLUDED)
+    return Permission.objects.filter(query).exclude(codename__in=EXCLUDED | exclude)
 
 
 def sync_roles(**kwargs) -> None:
     agents, _ = Group.objects.get_or_create(name=AGENTS)
     managers, _ = Group.objects.get_or_create(name=MANAGERS)
-    agents.permissions.set(_permissions(AGENT_PERMISSIONS))
+    # Reports are for managers; "view_" would otherwise sweep view_reports in for agents.
+    agents.permissions.set(_permissions(AGENT_PERMISSIONS, exclude=frozenset({"view_reports"})))
     managers.permissions.set(_permissions(AGENT_PERMISSIONS + MANAGER_EXTRA))

@@ -15,3 +15,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests serve static files from the app directories; no collectstatic needed.
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="kuaixiang-test-static-"))
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -15,6 +15,7 @@ from helpdesk.sla import clock
 from . import notifications
 from .attachments import store_attachment
 from .events import record_event
+from .sla_watch import record_late_breach
 from .tickets import _ensure_live, _lock
 from .workflow import _reopen, apply_status, can_customer_reopen
 
@@ -86,7 +87,7 @@ def record_agent_reply(
             ticket, ticket.created_at, now, paused=False
         )
         if ticket.first_response_due_at and now > ticket.first_response_due_at:
-            ticket.first_response_breached = True
+            record_late_breach(ticket, target="first_response", due_at=ticket.first_response_due_at, now=now)
         fields += [
             "first_response_at",
             "first_response_seconds",
@@ -97,7 +98,8 @@ def record_agent_reply(
     ticket.last_agent_reply_at = now
     ticket.updated_at = now
     if ticket.next_response_due_at and now > ticket.next_response_due_at:
-        ticket.next_response_breached = True
+        # Recorded as an event before the flag is reset for the new cycle below.
+        record_late_breach(ticket, target="next_response", due_at=ticket.next_response_due_at, now=now)
     # A new cycle: the next contact is owed within the plan's next-response target.
     ticket.next_response_started_at = now
     ticket.next_response_warned = False

@@ -148,8 +148,10 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _lock(ticket: Ticket) -> Ticket:
     """Re-read the ticket inside the transaction (row lock on PostgreSQL) to act on fresh state."""
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of an outer join
+    # (assignee, team), and only the ticket row needs the lock.
     return (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .select_related("organization__sla_plan", "category", "requester", "assignee", "team")
         .get(pk=ticket.pk)
     )

@@ -20,6 +20,7 @@ from helpdesk.sla import clock
 
 from . import notifications
 from .events import record_event
+from .sla_watch import record_late_breach
 from .tickets import _ensure_live, _lock
 
 # A customer may reopen (or reopen by replying to) a resolved ticket within this window.
@@ -47,7 +48,7 @@ def apply_status(ticket: Ticket, new_status: str, *, actor: User | None, now: da
             ticket, ticket.created_at, now, paused=True
         )
         if ticket.resolution_due_at and now > ticket.resolution_due_at:
-            ticket.resolution_breached = True
+            record_late_breach(ticket, target="resolution", due_at=ticket.resolution_due_at, now=now)
         # While resolved the clock stands still; a reopen resumes it.
         clock.pause(ticket, now=now, status=new_status)
         fields += ["resolved_at", "resolution_business_seconds", "resolution_breached"]

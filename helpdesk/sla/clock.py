@@ -83,12 +83,22 @@ def _warn_and_due(
     return warn, due
 
 
-def deadlines(ticket: Ticket, pauses: list | None = None) -> list[Deadline]:
-    """The ticket's live targets (not yet met) with their warning and due moments."""
+def deadlines(
+    ticket: Ticket,
+    pauses: list | None = None,
+    *,
+    calendar: business_time.BusinessCalendar | None = None,
+) -> list[Deadline]:
+    """The ticket's live targets (not yet met) with their warning and due moments.
+
+    `pauses` and `calendar` may be passed by callers that already hold them (the watcher
+    loads calendars once per batch); otherwise they are read here.
+    """
     snap = ticket.sla_snapshot
     if not snap or ticket.sla_calendar_id is None:
         return []
-    calendar = load_calendar(ticket.sla_calendar_id)
+    if calendar is None:
+        calendar = load_calendar(ticket.sla_calendar_id)
     pauses = pause_spans(ticket) if pauses is None else pauses
     percent = snap["warn_at_percent"]
     result = []
@@ -117,9 +127,14 @@ def deadlines(ticket: Ticket, pauses: list | None = None) -> list[Deadline]:
     return result
 
 
-def refresh(ticket: Ticket) -> None:
+def refresh(
+    ticket: Ticket,
+    *,
+    pauses: list | None = None,
+    calendar: business_time.BusinessCalendar | None = None,
+) -> None:
     """Recompute the denormalised due times and the watcher's next check from the snapshot."""
-    found = {d.target: d for d in deadlines(ticket)}
+    found = {d.target: d for d in deadlines(ticket, pauses, calendar=calendar)}
     if ticket.first_response_at is None:
         ticket.first_response_due_at = found["first_response"].due_at if found else None
     if "resolution" in found:

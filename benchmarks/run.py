@@ -1,0 +1,41 @@
+"""`make bench`: run every benchmark as its own process and print what it prints.
+
+Each bench runs in a fresh interpreter so one cannot warm caches for another. A bench that
+is missing (bench_search.py arrives with the search feature) is skipped with a note; one
+that fails makes this script exit non-zero.
+"""
+
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHES = [
+    ("SLA business time (helpdesk.sla.business_time)", "bench_business_time.py"),
+    ("Search (knowledge base, FAQ, forum)", "bench_search.py"),
+]
+
+
+def main() -> int:
+    print("Kuaixiang benchmarks")
+    print(f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}")
+    failed = 0
+    for title, script in BENCHES:
+        path = HERE / script
+        print(f"\n== {title} ==", flush=True)
+        if not path.exists():
+            print(f"(skipped: {script} not present)")
+            continue
+        began = time.perf_counter()
+        completed = subprocess.run([sys.executable, str(path)], cwd=HERE.parent, check=False)
+        if completed.returncode:
+            failed += 1
+            print(f"!! {script} failed with exit code {completed.returncode}")
+        print(f"({script}: {time.perf_counter() - began:.1f} s)", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

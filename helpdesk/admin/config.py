@@ -1,0 +1,41 @@
+"""What agents and managers configure: categories, plugin versions, canned responses."""
+
+from django.contrib import admin
+
+from helpdesk.admin_site import admin_site
+from helpdesk.models import CannedResponse, Category, PluginVersion
+
+from .base import KxModelAdmin
+
+
+@admin.register(Category, site=admin_site)
+class CategoryAdmin(KxModelAdmin):
+    list_display = [
+        "name",
+        "complexity",
+        "default_team",
+        "requires_environment",
+        "requires_attachment",
+        "position",
+        "is_active",
+    ]
+    list_filter = ["complexity", "is_active", "default_team"]
+    list_select_related = ["default_team"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(PluginVersion, site=admin_site)
+class PluginVersionAdmin(KxModelAdmin):
+    list_display = ["version", "released_on", "is_supported"]
+    list_filter = ["is_supported"]
+    search_fields = ["version"]
+    date_hierarchy = "released_on"
+
+
+@admin.register(CannedResponse, site=admin_site)
+class CannedResponseAdmin(KxModelAdmin):
+    list_display = ["title", "team", "is_active"]
+    list_filter = ["is_active", "team"]
+    list_select_related = ["team"]
+    search_fields = ["title", "body"]

@@ -1,0 +1,149 @@
+"""Bulk actions on the ticket queue; each one calls a service per ticket and reports
+what was refused instead of failing the whole page."""
+
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from helpdesk.models import Ticket
+from helpdesk.services.tickets import assign_ticket, merge_tickets, set_priority
+from helpdesk.services.workflow import set_status
+
+from .forms import MergeForm, PriorityActionForm, StatusActionForm
+
+
+def _apply_each(modeladmin, request, queryset: QuerySet[Ticket], change: Callable[[Ticket], object]) -> None:
+    done, refused = 0, []
+    for ticket in queryset.order_by("pk"):
+        try:
+            change(ticket)
+        except ValidationError as error:
+            refused.append(f"{ticket.reference}: {' '.join(error.messages)}")
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d ticket updated.", "%(count)d tickets updated.", done) % {"count": done},
+            messages.SUCCESS,
+        )
+    for line in refused:
+        modeladmin.message_user(request, line, messages.ERROR)
+
+
+def _intermediate_page(modeladmin, request, queryset, *, form, action: str, title: str, button: str):
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": modeladmin.model._meta,
+        "tickets": queryset.select_related("organization").order_by("pk"),
+        "form": form,
+        "action": action,
+        "button": button,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": modeladmin.media,
+    }
+    return TemplateResponse(request, "admin/helpdesk/ticket/action_form.html", context)
+
+
+@admin.action(description=gettext_lazy("Assign to me"), permissions=["change"])
+def assign_to_me(modeladmin, request, queryset):
+    _apply_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda ticket: assign_ticket(ticket=ticket, assignee=request.user, actor=request.user),
+    )
+
+
+@admin.action(description=gettext_lazy("Change status…"), permissions=["change"])
+def change_status(modeladmin, request, queryset):
+    form = StatusActionForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        status = form.cleaned_data["status"]
+        _apply_each(
+            modeladmin,
+            request,
+            queryset,
+            lambda ticket: set_status(ticket=ticket, status=status, actor=request.user),
+        )
+        return None
+    return _intermediate_page(
+        modeladmin,
+        request,
+        queryset,
+        form=form,
+        action="change_status",
+        title=_("Change the status of these tickets"),
+        button=_("Change status"),
+    )
+
+
+@admin.action(description=gettext_lazy("Change priority…"), permissions=["change"])
+def change_priority(modeladmin, request, queryset):
+    form = PriorityActionForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        priority = form.cleaned_data["priority"]
+        _apply_each(
+            modeladmin,
+            request,
+            queryset,
+            lambda ticket: set_priority(ticket=ticket, priority=priority, actor=request.user),
+        )
+        return None
+    return _intermediate_page(
+        modeladmin,
+        request,
+        queryset,
+        form=form,
+        action="change_priority",
+        title=_("Change the priority of these tickets"),
+        button=_("Change priority"),
+    )
+
+
+@admin.action(description=gettext_lazy("Merge selected tickets…"), permissions=["change"])
+def merge_selected(modeladmin, request, queryset):
+    tickets = queryset.order_by("pk")
+    if tickets.count() < 2:
+        modeladmin.message_user(request, _("Select at least two tickets to merge."), messages.WARNING)
+        return None
+    form = MergeForm(request.POST if "apply" in request.POST else None, tickets=tickets)
+    if form.is_bound and form.is_valid():
+        target = form.cleaned_data["target"]
+        sources = [ticket for ticket in tickets if ticket.pk != target.pk]
+        try:
+            # All or nothing: a half-merged selection would be harder to untangle than none.
+            with transaction.atomic():
+                for source in sources:
+                    merge_tickets(source=source, target=target, actor=request.user)
+        except ValidationError as error:
+            modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)d ticket merged into %(ref)s.",
+                "%(count)d tickets merged into %(ref)s.",
+                len(sources),
+            )
+            % {"count": len(sources), "ref": target.reference},
+            messages.SUCCESS,
+        )
+        return None
+    return _intermediate_page(
+        modeladmin,
+        request,
+        queryset,
+        form=form,
+        action="merge_selected",
+        title=_("Merge tickets"),
+        button=_("Merge"),
+    )

@@ -1,0 +1,104 @@
+"""What the ticket page shows and the writes it triggers, kept out of the ModelAdmin.
+
+Reads for the page (conversation, files, audit trail) are a fixed handful of queries;
+writes call the conversation and ticket services only.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from helpdesk.clock import resolve_now
+from helpdesk.models import Attachment, Ticket, TicketEvent, TicketMessage, User
+from helpdesk.services.conversation import add_internal_note, record_agent_reply
+from helpdesk.services.tickets import assign_ticket, set_priority, set_team
+from helpdesk.services.workflow import set_status
+from helpdesk.sla.status import badges_for
+
+from .forms import ADD_DETAIL_FIELDS, ReplyForm
+
+# Order matters: routing and ownership first, the status last (closing is the final step).
+PROPERTY_ORDER = ["category", "team", "assignee", "priority", "status"]
+
+
+def apply_property_changes(*, ticket: Ticket, changes: dict[str, Any], actor: User) -> None:
+    """Save the properties an agent changed on the ticket form, each through its service.
+
+    The category has no workflow of its own and is written directly; nothing else is.
+    """
+    for name in PROPERTY_ORDER:
+        if name not in changes:
+            continue
+        value = changes[name]
+        if name == "category":
+            Ticket.objects.filter(pk=ticket.pk).update(category=value)
+        elif name == "team":
+            set_team(ticket=ticket, team=value, actor=actor)
+        elif name == "assignee":
+            assign_ticket(ticket=ticket, assignee=value, actor=actor)
+        elif name == "priority":
+            set_priority(ticket=ticket, priority=value, actor=actor)
+        elif name == "status":
+            set_status(ticket=ticket, status=value, actor=actor)
+
+
+def post_reply(*, ticket: Ticket, form: ReplyForm, author: User) -> TicketMessage:
+    """A public reply (optionally moving the status) or an internal note."""
+    data = form.cleaned_data
+    if data["kind"] == ReplyForm.NOTE:
+        return add_internal_note(
+            ticket=ticket, author=author, body=data["body"], attachments=data["attachments"]
+        )
+    return record_agent_reply(
+        ticket=ticket,
+        author=author,
+        body=data["body"],
+        attachments=data["attachments"],
+        status=data["status"] or None,
+    )
+
+
+def _description(ticket: Ticket) -> list[tuple[str, Any, str]]:
+    """(label, value, kind) rows of the structured description that have a value."""
+    rows = []
+    for name in ADD_DETAIL_FIELDS:
+        field = Ticket._meta.get_field(name)
+        value = getattr(ticket, name)
+        if value in ("", None, False):
+            continue
+        if field.choices:
+            value = getattr(ticket, f"get_{name}_display")()
+        kind = "pre" if name == "error_message" else ("bool" if value is True else "text")
+        rows.append((str(field.verbose_name), value, kind))
+    return rows
+
+
+def ticket_page_context(*, ticket: Ticket, reply_form: ReplyForm) -> dict[str, Any]:
+    files = Prefetch("attachments", queryset=Attachment.objects.order_by("created_at", "pk"))
+    conversation = list(
+        TicketMessage.objects.filter(ticket=ticket)
+        .select_related("author")
+        .prefetch_related(files)
+        .order_by("created_at", "pk")
+    )
+    loose_files = list(Attachment.objects.filter(ticket=ticket, message__isnull=True).order_by("created_at"))
+    events = list(
+        TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("created_at", "pk")
+    )
+    canned = {str(c.pk): c.body for c in reply_form.fields["canned"].queryset}
+    profile = getattr(ticket.requester, "customer_profile", None)
+    return {
+        "ticket": ticket,
+        "sla": badges_for([ticket], now=resolve_now(None)).get(ticket.pk),
+        "description": _description(ticket),
+        "conversation": conversation,
+        "loose_files": loose_files,
+        "events": events,
+        "reply_form": reply_form,
+        "canned": canned,
+        "requester_phone": profile.phone if profile else "",
+        "agent_timezone": timezone.get_current_timezone_name(),
+        "max_files": settings.ATTACHMENT_MAX_PER_MESSAGE,
+    }

@@ -1,0 +1,201 @@
+"""`seed_demo --tickets N`: many plausible tickets, fast, for scale tests and benchmarks.
+
+Bulk inserts with SLA columns computed by the pure business-time core, so lists, filters
+and the watcher see realistic data: most targets met, some breached, a backlog of open work.
+"""
+
+import random
+import secrets
+from datetime import datetime, timedelta
+
+from django.db import transaction
+
+from helpdesk.models import Priority, SatisfactionRating, Status, Ticket, TicketEvent, TicketPause, User
+from helpdesk.sla import business_time
+from helpdesk.sla.calendars import load_calendars
+from helpdesk.sla.clock import find_target
+
+BATCH = 2000
+SUBJECTS = [
+    "收款单生成凭证失败：科目 {n} 不存在",
+    "凭证过账后金额与银行回单不一致（差异 {n} 元）",
+    "用友 U8 接口超时，第 {n} 批凭证未同步",
+    "金蝶云星空凭证号重复 {n}",
+    "Receipt voucher #{n} rejected by SAP: posting period closed",
+    "Oracle EBS import fails for batch {n}: invalid cost center",
+    "插件升级到 3.2 后第 {n} 张红冲凭证没有生成",
+]
+STATUS_WEIGHTS = [
+    (Status.NEW, 6),
+    (Status.OPEN, 12),
+    (Status.PENDING_CUSTOMER, 6),
+    (Status.ON_HOLD, 2),
+    (Status.RESOLVED, 34),
+    (Status.CLOSED, 40),
+]
+PRIORITY_WEIGHTS = [(Priority.P1, 5), (Priority.P2, 20), (Priority.P3, 55), (Priority.P4, 20)]
+
+
+def _pick(rng: random.Random, weights):
+    return rng.choices([value for value, _ in weights], [weight for _, weight in weights])[0]
+
+
+def generate_tickets(
+    *, count: int, world: dict, people: dict[str, User], now: datetime, seed: int = 7
+) -> int:
+    rng = random.Random(seed)
+    customers = [u for u in people.values() if not u.is_staff]
+    agents = [u for u in people.values() if u.is_staff and not u.is_superuser]
+    profiles = {u.pk: u.customer_profile for u in customers}
+    categories = list(world["categories"].values())
+    targets: dict[tuple, object] = {}
+    # One load for all plans' calendars: load_calendar() checks freshness with a query per call.
+    calendars = load_calendars(
+        {org.sla_plan.calendar_id for org in (p.organization for p in profiles.values())}
+    )
+    made = 0
+    while made < count:
+        size = min(BATCH, count - made)
+        with transaction.atomic():
+            tickets = [
+                _make(rng, now, customers, agents, profiles, categories, targets, calendars)
+                for _ in range(size)
+            ]
+            Ticket.objects.bulk_create(tickets, batch_size=500)
+            TicketEvent.objects.bulk_create(
+                [
+                    TicketEvent(
+                        ticket=t,
+                        kind=TicketEvent.Kind.CREATED,
+                        actor=t.requester,
+                        new_value="web",
+                        created_at=t.created_at,
+                    )
+                    for t in tickets
+                ],
+                batch_size=1000,
+            )
+            TicketPause.objects.bulk_create(
+                [
+                    TicketPause(ticket=t, started_at=t.sla_paused_since, status=t.status)
+                    for t in tickets
+                    if t.sla_paused_since
+                ]
+            )
+            SatisfactionRating.objects.bulk_create(
+                [_rating(rng, t) for t in tickets if t.resolved_at and rng.random() < 0.6],
+                batch_size=1000,
+            )
+        made += size
+    return made
+
+
+def _rating(rng: random.Random, ticket: Ticket) -> SatisfactionRating:
+    rated = rng.random() < 0.45
+    return SatisfactionRating(
+        ticket=ticket,
+        token=secrets.token_urlsafe(24),
+        surveyed_at=ticket.resolved_at,
+        score=_pick(rng, [(5, 50), (4, 25), (3, 12), (2, 7), (1, 6)]) if rated else None,
+        rated_at=ticket.resolved_at + timedelta(hours=rng.randint(1, 48)) if rated else None,
+    )
+
+
+def _make(rng, now, customers, agents, profiles, categories, targets, calendars) -> Ticket:
+    requester = rng.choice(customers)
+    organization = profiles[requester.pk].organization
+    category = rng.choice(categories)
+    priority = _pick(rng, PRIORITY_WEIGHTS)
+    status = _pick(rng, STATUS_WEIGHTS)
+    recent = status in (Status.NEW, Status.OPEN, Status.PENDING_CUSTOMER, Status.ON_HOLD)
+    created = now - timedelta(minutes=rng.randint(10, 60 * 24 * (21 if recent else 180)))
+    plan = organization.sla_plan
+    key = (plan.pk, priority, category.complexity)
+    if key not in targets:
+        targets[key] = find_target(plan_id=plan.pk, priority=priority, complexity=category.complexity)
+    target = targets[key]
+    calendar = calendars[plan.calendar_id]
+    n = rng.randint(100, 99999)
+    ticket = Ticket(
+        subject=rng.choice(SUBJECTS).format(n=n),
+        symptoms="批量生成的演示工单。Generated demo ticket for scale testing.",
+        occurred_at=created - timedelta(hours=1),
+        no_error_shown=True,
+        steps_to_reproduce="1. 打开收款单 2. 生成凭证",
+        expected_result="凭证生成",
+        actual_result="凭证未生成",
+        erp_system=organization.default_erp_system,
+        erp_version="8.1",
+        plugin_version="3.2.0",
+        quality_score=rng.randint(55, 100),
+        category=category,
+        priority=priority,
+        status=status,
+        requester=requester,
+        organization=organization,
+        team=category.default_team,
+        assignee=None if status == Status.NEW else rng.choice(agents),
+        sla_plan=plan,
+        sla_calendar_id=plan.calendar_id,
+        sla_snapshot={
+            "plan": plan.name,
+            "tier": plan.tier,
+            "priority": priority,
+            "complexity": category.complexity,
+            "first_response_minutes": target.first_response_minutes,
+            "next_response_minutes": target.next_response_minutes,
+            "resolution_minutes": target.resolution_minutes,
+            "warn_at_percent": target.warn_at_percent,
+        },
+        created_at=created,
+        updated_at=created,
+    )
+    ticket.first_response_due_at = business_time.add_business_minutes(
+        calendar, created, target.first_response_minutes
+    )
+    ticket.resolution_due_at = business_time.add_business_minutes(
+        calendar, created, target.resolution_minutes
+    )
+    if status != Status.NEW:
+        delay = max(1, int(target.first_response_minutes * rng.uniform(0.05, 1.25)))
+        answered = business_time.add_business_minutes(calendar, created, delay)
+        if answered and answered < now:
+            ticket.first_response_at = answered
+            ticket.first_response_business_seconds = delay * 60
+            ticket.first_response_seconds = int((answered - created).total_seconds())
+            ticket.first_response_breached = answered > ticket.first_response_due_at
+            ticket.agent_reply_count = _pick(rng, [(1, 55), (2, 25), (3, 12), (5, 8)])
+            ticket.last_agent_reply_at = answered
+            ticket.updated_at = answered
+    if status in (Status.RESOLVED, Status.CLOSED) and ticket.first_response_at:
+        spent = max(1, int(target.resolution_minutes * rng.uniform(0.05, 1.2)))
+        resolved = business_time.add_business_minutes(calendar, created, spent)
+        if resolved and ticket.first_response_at <= resolved < now:
+            ticket.resolved_at = resolved
+            ticket.resolution_business_seconds = spent * 60
+            ticket.resolution_breached = resolved > ticket.resolution_due_at
+            ticket.reopen_count = 1 if rng.random() < 0.05 else 0
+            ticket.updated_at = resolved
+            if status == Status.CLOSED:
+                ticket.closed_at = min(resolved + timedelta(days=7), now)
+        else:
+            ticket.status = Status.OPEN
+    elif status in (Status.RESOLVED, Status.CLOSED):
+        ticket.status = Status.NEW
+    if ticket.is_open:
+        ticket.resolved_at = None
+        pending = [
+            d
+            for d in (
+                ticket.first_response_due_at if not ticket.first_response_at else None,
+                ticket.resolution_due_at,
+            )
+            if d
+        ]
+        ticket.sla_next_check_at = min(pending) if pending else None
+        if ticket.status in (Status.PENDING_CUSTOMER, Status.ON_HOLD):
+            # Paused tickets have no running clocks; the watcher has nothing to do for them.
+            ticket.sla_paused_since = ticket.updated_at
+            ticket.resolution_due_at = None
+            ticket.sla_next_check_at = None
+    return ticket

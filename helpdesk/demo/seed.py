@@ -1,0 +1,152 @@
+"""Create the demo world through the real services. Idempotent: run it as often as you like."""
+
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from helpdesk.models import (
+    CannedResponse,
+    Category,
+    CustomerProfile,
+    Organization,
+    PluginVersion,
+    SatisfactionRating,
+    SLAPlan,
+    Team,
+    Ticket,
+    User,
+)
+from helpdesk.roles import AGENTS, MANAGERS
+from helpdesk.services.conversation import add_internal_note, record_agent_reply, record_customer_reply
+from helpdesk.services.tickets import assign_ticket, merge_tickets, submit_ticket
+from helpdesk.services.workflow import rate_ticket, set_status
+
+from . import data
+from .tickets import STORIES
+
+
+def seed_reference_data() -> dict:
+    """Plugin versions, teams, categories, organizations, canned responses."""
+    for version, released in data.PLUGIN_VERSIONS:
+        PluginVersion.objects.get_or_create(
+            version=version, defaults={"released_on": date.fromisoformat(released)}
+        )
+    plans = {plan.tier: plan for plan in SLAPlan.objects.select_related("calendar")}
+    teams = []
+    for name, email, erp, tier in data.TEAMS:
+        team, _ = Team.objects.get_or_create(
+            name=name, defaults={"email": email, "erp_systems": erp, "calendar": plans[tier].calendar}
+        )
+        teams.append(team)
+    categories = {}
+    for position, (slug, name, complexity, default_team, skilled) in enumerate(data.CATEGORIES):
+        category, created = Category.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "complexity": complexity,
+                "default_team": teams[default_team],
+                "position": position,
+            },
+        )
+        if created:
+            for index in skilled:
+                teams[index].categories.add(category)
+        categories[slug] = category
+    organizations = []
+    for name, tier, tz, erp, domain in data.ORGANIZATIONS:
+        org, _ = Organization.objects.get_or_create(
+            name=name,
+            defaults={
+                "sla_plan": plans[tier],
+                "timezone": tz,
+                "default_erp_system": erp,
+                "email_domains": domain,
+            },
+        )
+        organizations.append(org)
+    for title, body in data.CANNED_RESPONSES:
+        CannedResponse.objects.get_or_create(title=title, defaults={"body": body})
+    return {"teams": teams, "categories": categories, "organizations": organizations}
+
+
+def seed_people(world: dict) -> dict[str, User]:
+    people = {}
+    groups = {"agent": Group.objects.get(name=AGENTS), "manager": Group.objects.get(name=MANAGERS)}
+    for email, (name, role, extra) in data.PEOPLE.items():
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email,
+                data.DEMO_PASSWORD,
+                full_name=name,
+                is_staff=role != "customer",
+                is_superuser=role == "admin",
+            )
+        people[email] = user
+        if role in groups:
+            user.groups.add(groups[role])
+            if role == "manager":
+                user.groups.add(groups["agent"])
+        for index in extra.get("teams", []):
+            world["teams"][index].members.add(user)
+        for index in extra.get("lead_of", []):
+            Team.objects.filter(pk=world["teams"][index].pk, lead__isnull=True).update(lead=user)
+        if role == "customer":
+            CustomerProfile.objects.get_or_create(
+                user=user,
+                defaults={
+                    "organization": world["organizations"][extra["org"]],
+                    "is_org_admin": extra.get("org_admin", False),
+                    "language": extra.get("language", ""),
+                    "timezone": extra.get("timezone", ""),
+                },
+            )
+    return people
+
+
+def _play(step: tuple, ticket: Ticket, at: datetime, people: dict[str, User], made: list[Ticket]) -> Ticket:
+    _, action, args = step
+    if action == "assign":
+        assign_ticket(ticket=ticket, assignee=people[args], actor=people[args], now=at)
+    elif action == "reply":
+        author, body, status = args
+        record_agent_reply(ticket=ticket, author=people[author], body=body, status=status, now=at)
+    elif action == "note":
+        author, body = args
+        add_internal_note(ticket=ticket, author=people[author], body=body, now=at)
+    elif action == "customer":
+        record_customer_reply(ticket=ticket, author=ticket.requester, body=args, now=at)
+    elif action == "status":
+        author, status = args
+        set_status(ticket=ticket, status=status, actor=people[author], now=at)
+    elif action == "rate":
+        score, comment = args
+        rating = SatisfactionRating.objects.filter(ticket=ticket, rated_at__isnull=True).latest("surveyed_at")
+        rate_ticket(token=rating.token, score=score, comment=comment, actor=ticket.requester, now=at)
+    elif action == "merge_into":
+        merge_tickets(source=ticket, target=made[args], actor=people["agent@example.com"], now=at)
+    return ticket
+
+
+@transaction.atomic
+def seed_stories(world: dict, people: dict[str, User], *, now: datetime) -> int:
+    """The hand-written demo tickets; skipped when they already exist."""
+    if Ticket.objects.filter(requester=people["customer@example.com"]).exists():
+        return 0
+    made: list[Ticket] = []
+    for story in STORIES:
+        created = now - timedelta(hours=story["hours_ago"])
+        ticket = submit_ticket(
+            requester=people[story["requester"]],
+            category=world["categories"][story["category"]],
+            subject=story["subject"],
+            details=story["details"],
+            priority=story["priority"],
+            now=created,
+        )
+        made.append(ticket)
+        for step in story["steps"]:
+            _play(step, ticket, created + timedelta(hours=step[0]), people, made)
+    return len(made)

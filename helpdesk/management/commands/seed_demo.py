@@ -1,0 +1,34 @@
+"""`manage.py seed_demo [--tickets N]`: the demo world, and optionally N generated tickets."""
+
+import time
+
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from helpdesk.demo import data
+from helpdesk.demo.bulk import generate_tickets
+from helpdesk.demo.seed import seed_people, seed_reference_data, seed_stories
+
+
+class Command(BaseCommand):
+    help = "Create demo organizations, teams, people and tickets (idempotent)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--tickets", type=int, default=0, help="Also add N generated tickets (bulk insert)."
+        )
+
+    def handle(self, *args, tickets: int = 0, **options) -> None:
+        now = timezone.now()
+        world = seed_reference_data()
+        people = seed_people(world)
+        made = seed_stories(world, people, now=now)
+        self.stdout.write(f"Demo stories: {made} tickets created" if made else "Demo stories already present")
+        if "seed_kb" in get_commands():
+            call_command("seed_kb", stdout=self.stdout)
+        if tickets:
+            started = time.perf_counter()
+            count = generate_tickets(count=tickets, world=world, people=people, now=now)
+            self.stdout.write(f"Generated {count} tickets in {time.perf_counter() - started:.1f} s")
+        self.stdout.write(f"Demo logins (password {data.DEMO_PASSWORD}): {', '.join(data.DEMO_LOGINS)}")

@@ -1,0 +1,179 @@
+"""Changing business calendars: import China's holidays, and move the due times of open
+tickets when a calendar changes.
+
+Resolved and closed tickets keep the due times they had: their outcome is history.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from helpdesk.clock import resolve_now
+from helpdesk.models import OPEN_STATUSES, BusinessCalendar, CalendarOverride, Ticket, TicketEvent
+from helpdesk.sla import business_time, clock
+from helpdesk.sla.calendars import load_calendar, touch_calendar
+from helpdesk.sla.cn_holidays import has_data_for
+from helpdesk.sla.defaults import override_rows
+
+from .events import record_event
+
+IMPORT_SOURCE = "chinesecalendar"
+DUE_FIELDS = ("first_response_due_at", "next_response_due_at", "resolution_due_at")
+
+
+class HolidayImportError(Exception):
+    """The import cannot run as asked (no data for the year, unknown calendar)."""
+
+
+@dataclass(frozen=True)
+class HolidayImport:
+    """What an import did to one calendar."""
+
+    calendar: str
+    created: int
+    updated: int
+    unchanged: int
+    removed: int
+    kept_manual: int
+    recomputed: int
+
+
+def recompute_open_tickets(*, calendar_id: int, now: datetime | None = None) -> int:
+    """Recompute due times of the open tickets whose clocks run on this calendar.
+
+    Call it after the calendar's hours or overrides changed (it marks the calendar changed,
+    so every process reloads it). Each ticket is updated in its own short transaction and
+    gets an SLA_RECOMPUTED event if one of its due times moved. Returns that count.
+    """
+    now = resolve_now(now)
+    touch_calendar(calendar_id)
+    calendar = load_calendar(calendar_id)
+    ids = list(
+        Ticket.objects.filter(sla_calendar_id=calendar_id, status__in=OPEN_STATUSES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(_recompute_one(pk=pk, calendar=calendar, now=now) for pk in ids)
+
+
+@transaction.atomic
+def _recompute_one(*, pk: int, calendar: business_time.BusinessCalendar, now: datetime) -> bool:
+    ticket = Ticket.objects.select_for_update().filter(pk=pk, status__in=OPEN_STATUSES).first()
+    if ticket is None:  # closed meanwhile
+        return False
+    before = {name: getattr(ticket, name) for name in DUE_FIELDS}
+    check_before = ticket.sla_next_check_at
+    clock.refresh(ticket, calendar=calendar)
+    moved = {
+        name: [_iso(old), _iso(getattr(ticket, name))]
+        for name, old in before.items()
+        if getattr(ticket, name) != old
+    }
+    if not moved and ticket.sla_next_check_at == check_before:
+        return False
+    ticket.save(update_fields=clock.SLA_FIELDS)
+    if not moved:
+        return False
+    record_event(
+        ticket=ticket,
+        kind=TicketEvent.Kind.SLA_RECOMPUTED,
+        actor=None,
+        now=now,
+        new=", ".join(moved),
+        data={"calendar": ticket.sla_calendar_id, **moved},
+    )
+    return True
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def import_cn_holidays(
+    *, year: int, calendar_name: str | None = None, now: datetime | None = None
+) -> list[HolidayImport]:
+    """Upsert China's holidays and adjusted working days of `year` as override rows of every
+    calendar that follows them (or only the one named), then recompute its open tickets.
+
+    Idempotent. Rows an admin edited (source other than chinesecalendar) are left alone.
+    Raises HolidayImportError when the installed chinesecalendar has no data for `year`:
+    importing nothing would silently treat that year's holidays as working days.
+    """
+    if not has_data_for(year):
+        raise HolidayImportError(
+            _(
+                "The installed chinesecalendar package has no holiday data for %(year)s. "
+                "Upgrade it (pip install -U chinesecalendar) once the State Council has "
+                "published the schedule, or enter the dates by hand in the admin."
+            )
+            % {"year": year}
+        )
+    calendars = BusinessCalendar.objects.filter(follows_cn_holidays=True).prefetch_related("hours")
+    if calendar_name:
+        calendars = calendars.filter(name=calendar_name)
+        if not calendars:
+            raise HolidayImportError(
+                _("No calendar named “%(name)s” follows China's holidays.") % {"name": calendar_name}
+            )
+    return [_import_into(calendar, year=year, now=now) for calendar in calendars]
+
+
+def workday_intervals(calendar: BusinessCalendar) -> list[tuple[int, int]]:
+    """An ordinary working day's intervals: Monday's, else the first weekday that has any."""
+    by_day: dict[int, list[tuple[int, int]]] = {}
+    for hours in calendar.hours.all():
+        by_day.setdefault(hours.weekday, []).append((hours.start_minute, hours.end_minute))
+    if not by_day:
+        return []
+    return sorted(by_day[min(by_day)])
+
+
+@transaction.atomic
+def _import_into(calendar: BusinessCalendar, *, year: int, now: datetime | None) -> HolidayImport:
+    intervals = workday_intervals(calendar)
+    if not intervals:
+        raise HolidayImportError(
+            _("Calendar “%(name)s” has no working hours to give adjusted working days.")
+            % {"name": calendar.name}
+        )
+    wanted = {row["date"]: row for row in override_rows(years=[year], workday_intervals=intervals)}
+    existing = {o.date: o for o in calendar.overrides.filter(date__year=year)}
+    created = updated = unchanged = kept = 0
+    for day, row in wanted.items():
+        current = existing.get(day)
+        if current is None:
+            CalendarOverride.objects.create(calendar=calendar, **row)
+            created += 1
+        elif current.source != IMPORT_SOURCE:
+            kept += 1
+        elif (current.is_working, current.intervals, current.name) != (
+            row["is_working"],
+            row["intervals"],
+            row["name"],
+        ):
+            current.is_working, current.intervals, current.name = (
+                row["is_working"],
+                row["intervals"],
+                row["name"],
+            )
+            current.save(update_fields=["is_working", "intervals", "name"])
+            updated += 1
+        else:
+            unchanged += 1
+    # Imported rows the package no longer lists (a corrected schedule) go away.
+    stale = [o.pk for day, o in existing.items() if day not in wanted and o.source == IMPORT_SOURCE]
+    CalendarOverride.objects.filter(pk__in=stale).delete()
+    recomputed = 0
+    if created or updated or stale:
+        recomputed = recompute_open_tickets(calendar_id=calendar.pk, now=now)
+    return HolidayImport(
+        calendar=calendar.name,
+        created=created,
+        updated=updated,
+        unchanged=unchanged,
+        removed=len(stale),
+        kept_manual=kept,
+        recomputed=recomputed,
+    )

@@ -1,0 +1,142 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from helpdesk.models import Ticket
+from helpdesk.services.tickets import assign_ticket
+from helpdesk.services.workflow import set_status
+from helpdesk.tests.factories import AgentFactory, submit
+
+CHANGELIST = reverse("admin:helpdesk_ticket_changelist")
+
+
+def listed(response) -> set[int]:
+    return {ticket.pk for ticket in response.context["cl"].result_list}
+
+
+def test_changelist_shows_reference_requester_and_sla_badge(agent_client, ticket):
+    response = agent_client.get(CHANGELIST)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert ticket.reference in html
+    assert "华东物流有限公司" in html
+    assert "kx-sla kx-sla-running" in html
+    assert reverse("admin:helpdesk_ticket_change", args=[ticket.pk]) in html
+
+
+def test_changelist_query_count_does_not_grow_with_rows(
+    agent_client, agent, customer, django_assert_max_num_queries
+):
+    other = AgentFactory()
+    for index in range(3):
+        ticket = submit(requester=customer)
+        assign_ticket(ticket=ticket, assignee=other if index % 2 else agent, actor=agent)
+    agent_client.get(CHANGELIST)  # warm the calendar cache
+    with django_assert_max_num_queries(15) as few:
+        assert agent_client.get(CHANGELIST).status_code == 200
+    for index in range(27):
+        ticket = submit(requester=customer)
+        assign_ticket(ticket=ticket, assignee=other if index % 2 else agent, actor=agent)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = agent_client.get(CHANGELIST)
+
+    assert len(response.context["cl"].result_list) == 30
+
+
+def test_assignee_filter_selects_mine_and_unassigned(agent_client, agent, customer):
+    mine = submit(requester=customer)
+    assign_ticket(ticket=mine, assignee=agent, actor=agent)
+    theirs = submit(requester=customer)
+    colleague = AgentFactory()
+    assign_ticket(ticket=theirs, assignee=colleague, actor=agent)
+    nobody = submit(requester=customer)
+
+    assert listed(agent_client.get(CHANGELIST, {"assignee": "me"})) == {mine.pk}
+    assert listed(agent_client.get(CHANGELIST, {"assignee": "none"})) == {nobody.pk}
+    assert listed(agent_client.get(CHANGELIST, {"assignee": str(colleague.pk)})) == {theirs.pk}
+
+
+@pytest.fixture
+def sla_tickets(customer, agent):
+    now = timezone.now()
+    on_track = submit(requester=customer, subject="on track")
+    Ticket.objects.filter(pk=on_track.pk).update(
+        first_response_due_at=now + timedelta(days=2), resolution_due_at=now + timedelta(days=5)
+    )
+    due_soon = submit(requester=customer, subject="due soon")
+    Ticket.objects.filter(pk=due_soon.pk).update(
+        first_response_due_at=now + timedelta(minutes=30), resolution_due_at=now + timedelta(days=5)
+    )
+    overdue = submit(requester=customer, subject="overdue")
+    Ticket.objects.filter(pk=overdue.pk).update(
+        first_response_due_at=now - timedelta(minutes=5), resolution_due_at=now + timedelta(days=5)
+    )
+    breached = submit(requester=customer, subject="breached")
+    Ticket.objects.filter(pk=breached.pk).update(
+        first_response_breached=True, first_response_due_at=now + timedelta(days=2)
+    )
+    paused = submit(requester=customer, subject="paused")
+    set_status(ticket=paused, status="pending_customer", actor=agent)
+    Ticket.objects.filter(pk=paused.pk).update(first_response_due_at=now - timedelta(hours=1))
+    met = submit(requester=customer, subject="met")
+    set_status(ticket=met, status="resolved", actor=agent)
+    return {
+        "on_track": on_track,
+        "due_soon": due_soon,
+        "overdue": overdue,
+        "breached": breached,
+        "paused": paused,
+        "met": met,
+    }
+
+
+def test_sla_filter_selects_breached_due_soon_paused_and_met(agent_client, sla_tickets):
+    pk = {name: ticket.pk for name, ticket in sla_tickets.items()}
+
+    assert listed(agent_client.get(CHANGELIST, {"sla": "breached"})) == {pk["breached"]}
+    assert listed(agent_client.get(CHANGELIST, {"sla": "due_soon"})) == {pk["due_soon"], pk["overdue"]}
+    assert listed(agent_client.get(CHANGELIST, {"sla": "paused"})) == {pk["paused"]}
+    assert listed(agent_client.get(CHANGELIST, {"sla": "met"})) == {pk["met"]}
+
+
+@pytest.mark.parametrize("term", ["KX-{pk:06d}", "kx{pk}", " KX-{pk} "])
+def test_search_by_reference_finds_exactly_that_ticket(agent_client, customer, term):
+    wanted = submit(requester=customer, subject="对账单导入报错")
+    submit(requester=customer, subject="另一个问题")
+
+    response = agent_client.get(CHANGELIST, {"q": term.format(pk=wanted.pk)})
+
+    assert listed(response) == {wanted.pk}
+
+
+def test_search_by_bare_number_finds_the_ticket_and_text_matches(agent_client, customer):
+    wanted = submit(requester=customer, subject="对账单导入报错")
+    mentions = submit(requester=customer, subject=f"凭证号 {wanted.pk}9 无法过账")
+    submit(requester=customer, subject="另一个问题")
+
+    found = listed(agent_client.get(CHANGELIST, {"q": str(wanted.pk)}))
+
+    assert {wanted.pk, mentions.pk} <= found
+
+
+def test_search_by_subject_and_requester_email(agent_client, customer):
+    wanted = submit(requester=customer, subject="对账单导入报错")
+    other = submit(subject="另一个问题")
+
+    assert listed(agent_client.get(CHANGELIST, {"q": "对账单"})) == {wanted.pk}
+    assert listed(agent_client.get(CHANGELIST, {"q": other.requester.email})) == {other.pk}
+
+
+def test_index_panel_links_open_a_filtered_queue(agent_client, agent, customer):
+    mine = submit(requester=customer)
+    assign_ticket(ticket=mine, assignee=agent, actor=agent)
+    submit(requester=customer)
+
+    response = agent_client.get(CHANGELIST + "?assignee=me&status__in=new,open,pending_customer,on_hold")
+
+    assert response.status_code == 200
+    assert listed(response) == {mine.pk}

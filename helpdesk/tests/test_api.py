@@ -1,0 +1,115 @@
+"""REST API v1: visibility, creation through the service, replies, schema."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from helpdesk.models import Channel, Ticket, TicketMessage
+from helpdesk.services.conversation import add_internal_note
+from helpdesk.tests.factories import AgentFactory, CategoryFactory, CustomerFactory, submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+def test_customer_lists_only_their_own_tickets(api):
+    mine = submit()
+    submit()  # someone else's
+    api.force_authenticate(mine.requester)
+    response = api.get("/api/v1/tickets/")
+    assert response.status_code == 200
+    assert [t["reference"] for t in response.json()["results"]] == [mine.reference]
+
+
+def test_other_customers_ticket_is_404(api):
+    ticket = submit()
+    api.force_authenticate(CustomerFactory())
+    assert api.get(f"/api/v1/tickets/{ticket.pk}/").status_code == 404
+
+
+def test_anonymous_is_refused(api):
+    assert api.get("/api/v1/tickets/").status_code in (401, 403)
+
+
+def test_filter_by_status_and_breach(api):
+    agent = AgentFactory()
+    ticket = submit()
+    Ticket.objects.filter(pk=ticket.pk).update(first_response_breached=True)
+    submit()
+    api.force_authenticate(agent)
+    assert api.get("/api/v1/tickets/?breached=true").json()["count"] == 1
+    assert api.get("/api/v1/tickets/?status=new").json()["count"] == 2
+    assert api.get("/api/v1/tickets/?status=open").json()["count"] == 0
+
+
+def test_agent_creates_a_ticket_on_behalf_through_the_service(api):
+    agent, customer, category = AgentFactory(), CustomerFactory(), CategoryFactory()
+    api.force_authenticate(agent)
+    response = api.post(
+        "/api/v1/tickets/",
+        {
+            "requester": customer.email,
+            "category": category.slug,
+            "subject": "ERP 回写失败：凭证号为空",
+            "symptoms": "同步任务日志显示凭证号为空，ERP 中没有生成凭证。",
+            "priority": "p2",
+            "channel": Channel.PHONE,
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    ticket = Ticket.objects.get(pk=response.json()["id"])
+    assert (ticket.requester, ticket.created_by, ticket.channel, ticket.priority) == (
+        customer,
+        agent,
+        "phone",
+        "p2",
+    )
+    assert ticket.events.filter(kind="created").exists()
+    assert response.json()["first_response_due_at"]
+
+
+def test_invalid_input_is_a_400_with_field_errors(api):
+    api.force_authenticate(CustomerFactory())
+    response = api.post("/api/v1/tickets/", {"category": "nope", "subject": ""}, format="json")
+    assert response.status_code == 400
+    assert {"category", "subject", "symptoms"} <= set(response.json())
+
+
+def test_customer_never_sees_internal_notes_and_cannot_write_them(api):
+    ticket = submit()
+    agent = AgentFactory()
+    add_internal_note(ticket=ticket, author=agent, body="secret")
+    api.force_authenticate(ticket.requester)
+    assert api.get(f"/api/v1/tickets/{ticket.pk}/messages/").json() == []
+    assert api.post(f"/api/v1/tickets/{ticket.pk}/reply/", {"body": "x", "internal": True}).status_code == 403
+    response = api.post(f"/api/v1/tickets/{ticket.pk}/reply/", {"body": "补充：日志见附件"}, format="json")
+    assert response.status_code == 201
+    assert response.json()["kind"] == TicketMessage.Kind.CUSTOMER_REPLY
+
+
+def test_agent_reply_through_the_api_stamps_first_response(api):
+    ticket = submit()
+    agent = AgentFactory()
+    api.force_authenticate(agent)
+    assert api.post(f"/api/v1/tickets/{ticket.pk}/reply/", {"body": "您好"}, format="json").status_code == 201
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is not None
+
+
+def test_ticket_list_query_count_does_not_grow(api, django_assert_max_num_queries):
+    agent = AgentFactory()
+    for _ in range(5):
+        submit()
+    api.force_authenticate(agent)
+    with django_assert_max_num_queries(4):
+        api.get("/api/v1/tickets/")
+
+
+def test_openapi_schema_is_served(api):
+    response = api.get("/api/schema/")
+    assert response.status_code == 200
+    assert b"/api/v1/tickets/" in response.content

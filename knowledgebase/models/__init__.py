@@ -1,0 +1,27 @@
+"""Knowledge-base models, one module per concern."""
+
+from .choices import ArticleStatus, IssueStatus, Kind, Visibility, visibilities_for
+from .content import EMBED_HOSTS, Article, ArticleRevision, Category, Tag, validate_embed_url
+from .feedback import ArticleFeedback
+from .search import SearchDocument, SearchQuery, Synonym
+from .training import TrainingSession, TrainingSignup
+
+__all__ = [
+    "EMBED_HOSTS",
+    "Article",
+    "ArticleFeedback",
+    "ArticleRevision",
+    "ArticleStatus",
+    "Category",
+    "IssueStatus",
+    "Kind",
+    "SearchDocument",
+    "SearchQuery",
+    "Synonym",
+    "Tag",
+    "TrainingSession",
+    "TrainingSignup",
+    "Visibility",
+    "validate_embed_url",
+    "visibilities_for",
+]

@@ -1,0 +1,1 @@
+"""Every read of the knowledge base that is more than a lookup."""

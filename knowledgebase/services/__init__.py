@@ -1,0 +1,1 @@
+"""Every write of the knowledge base goes through these modules."""

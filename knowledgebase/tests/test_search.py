@@ -1,0 +1,180 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from helpdesk.tests.factories import AgentFactory, CustomerFactory
+from knowledgebase.models import ArticleStatus, Kind, SearchDocument, Synonym, Visibility
+from knowledgebase.search import index_document, remove_document, search
+from knowledgebase.services.articles import publish_article, unpublish_article
+
+from .factories import NOW, article
+
+pytestmark = pytest.mark.django_db
+ANON = AnonymousUser()
+
+
+def titles(query, user=ANON, **kwargs):
+    kwargs.setdefault("now", NOW)
+    return [hit.title for hit in search(query=query, user=user, **kwargs).hits]
+
+
+@pytest.fixture
+def corpus():
+    return {
+        "subject": article(title="凭证生成失败：科目不存在", body_md="生成收款凭证时提示科目 1122 不存在。"),
+        "posting": article(title="过账后如何反过账", body_md="在总账中取消过账即可。", tags=["过账"]),
+        "u8": article(title="U8 收款单无法生成凭证", body_md="用友 U8 V13 需要先启用应收模块。"),
+        "k3": article(title="K3Cloud 凭证字设置", body_md="金蝶 K3 Cloud 中设置凭证字为“收”。"),
+        "reversal": article(title="红字冲销的操作步骤", body_md="对已过账的收款凭证做红字冲销。"),
+        "english": article(
+            title="Voucher posting checklist", body_md="Check the account mapping before posting."
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("凭证", "凭证生成失败：科目不存在"),
+        ("过账", "过账后如何反过账"),
+        ("凭证生成失败", "凭证生成失败：科目不存在"),
+        ("科目不存在", "凭证生成失败：科目不存在"),
+        ("U8", "U8 收款单无法生成凭证"),
+        ("u8 凭证", "U8 收款单无法生成凭证"),
+        ("K3", "K3Cloud 凭证字设置"),
+        ("K3 凭证字", "K3Cloud 凭证字设置"),
+        ("voucher posting", "Voucher posting checklist"),
+        ("Voucher", "Voucher posting checklist"),
+    ],
+)
+def test_chinese_latin_and_mixed_queries_find_the_article(corpus, query, expected):
+    assert expected in titles(query)
+
+
+def test_two_character_word_matches_only_articles_containing_it(corpus):
+    found = set(titles("过账"))
+    assert found == {"过账后如何反过账", "红字冲销的操作步骤"}
+
+
+def test_a_phrase_must_be_contiguous_not_just_its_characters(corpus):
+    # 证生 occurs in 凭证生成 only; 生证 occurs nowhere even though both characters do.
+    assert titles("生证") == []
+
+
+def test_every_run_of_the_query_must_match(corpus):
+    assert titles("U8 金蝶") == []
+
+
+def test_title_match_ranks_above_body_match(corpus):
+    article(title="关于收款模块", body_md="这里提到了反过账的一些背景。")
+    assert titles("反过账")[0] == "过账后如何反过账"
+
+
+def test_synonyms_find_the_other_spelling(corpus):
+    assert titles("红冲") == []
+    Synonym.objects.create(terms="红冲, 红字冲销")
+    assert titles("红冲") == ["红字冲销的操作步骤"]
+    assert titles("收款凭证 红冲") == ["红字冲销的操作步骤"]
+
+
+def test_single_character_query_falls_back_to_substring_match(corpus):
+    found = titles("账")
+    assert set(found) == {"过账后如何反过账", "红字冲销的操作步骤"}
+    assert found[0] == "过账后如何反过账"  # title hit first
+
+
+def test_results_respect_visibility():
+    article(title="公开的凭证说明", visibility=Visibility.PUBLIC)
+    article(title="客户可见的凭证说明", visibility=Visibility.CUSTOMERS)
+    article(title="内部凭证排查手册", visibility=Visibility.AGENTS)
+    assert titles("凭证说明") == ["公开的凭证说明"]
+    assert set(titles("凭证", user=CustomerFactory())) == {"公开的凭证说明", "客户可见的凭证说明"}
+    assert len(titles("凭证", user=AgentFactory())) == 3
+
+
+def test_single_character_fallback_respects_visibility():
+    article(title="内部账务手册", visibility=Visibility.AGENTS)
+    assert titles("账") == []
+    assert titles("账", user=AgentFactory()) == ["内部账务手册"]
+
+
+def test_drafts_and_scheduled_articles_are_not_found_until_published():
+    draft = article(title="草稿凭证", status=ArticleStatus.DRAFT)
+    scheduled = article(title="定时发布的凭证", published_at=NOW + timedelta(days=1))
+    assert titles("凭证") == []
+    publish_article(article=draft, now=NOW)
+    assert titles("凭证") == ["草稿凭证"]
+    assert "定时发布的凭证" in [
+        h.title for h in search(query="凭证", user=ANON, now=scheduled.published_at).hits
+    ]
+
+
+def test_unpublishing_removes_the_article_from_results(corpus):
+    unpublish_article(article=corpus["u8"], now=NOW)
+    assert titles("U8") == []
+    assert not SearchDocument.objects.filter(object_id=str(corpus["u8"].pk)).exists()
+
+
+def test_kind_filter_limits_results():
+    article(title="凭证常见问题", kind=Kind.FAQ)
+    article(title="凭证操作手册", kind=Kind.ARTICLE)
+    assert titles("凭证", kinds=[Kind.FAQ]) == ["凭证常见问题"]
+
+
+def test_snippet_marks_the_match_and_escapes_html():
+    article(title="错误提示", body_md="页面显示 <b>粗体</b> 之后出现凭证生成失败的提示。")
+    hit = search(query="凭证生成", user=ANON, now=NOW).hits[0]
+    assert "<mark>凭证生成</mark>" in hit.snippet
+    assert "<b>" not in hit.snippet
+
+
+def test_any_app_can_index_and_remove_its_own_documents():
+    index_document(
+        doc_type="forum.topic",
+        object_id=7,
+        title="U8 过账报错求助",
+        url="/community/t/7/",
+        kind="topic",
+        kind_label="Forum topic",
+        visibility=Visibility.PUBLIC,
+        body="已解决：重新同步科目即可。",
+        now=NOW,
+    )
+    hit = search(query="过账报错", user=ANON, now=NOW).hits[0]
+    assert (hit.url, hit.kind, hit.kind_label) == ("/community/t/7/", "topic", "Forum topic")
+    index_document(
+        doc_type="forum.topic",
+        object_id=7,
+        title="U8 记账报错求助",
+        url="/community/t/7/",
+        kind="topic",
+        kind_label="Forum topic",
+        visibility=Visibility.PUBLIC,
+        now=NOW,
+    )
+    assert titles("过账报错") == []
+    assert titles("记账报错") == ["U8 记账报错求助"]
+    remove_document(doc_type="forum.topic", object_id=7)
+    assert titles("记账报错") == []
+
+
+def test_total_counts_beyond_the_page(corpus):
+    for i in range(5):
+        article(title=f"凭证问题 {i}")
+    results = search(query="凭证", user=ANON, limit=2, now=NOW)
+    assert len(results.hits) == 2
+    assert results.total == 9
+
+
+def test_offset_pages_through_results_without_overlap(corpus):
+    first = titles("凭证", limit=2)
+    second = titles("凭证", limit=2, offset=2)
+    assert first and second and not set(first) & set(second)
+
+
+@pytest.mark.parametrize(
+    "query", ["", "   ", "!!!", "“”", "AND OR NOT", '"', "*", '凭证" OR "x', "NEAR(凭证"]
+)
+def test_odd_queries_never_raise(corpus, query):
+    search(query=query, user=ANON, now=NOW)

@@ -1,0 +1,210 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from helpdesk.models import Status, SubmissionAttempt, TicketMessage
+from helpdesk.tests.factories import AgentFactory, CustomerFactory, submit
+from knowledgebase.models import Article, ArticleFeedback, ArticleStatus
+from knowledgebase.search import search
+from knowledgebase.selectors.deflection import deflection_rate
+from knowledgebase.services import articles as svc
+from knowledgebase.services.deflection import (
+    link_ticket,
+    record_continue,
+    record_deflection,
+    start_submission,
+)
+from knowledgebase.services.feedback import ViewCounter, record_vote
+from knowledgebase.services.training import cancel_signup, sign_up
+
+from .factories import NOW, TrainingSessionFactory, article
+
+pytestmark = pytest.mark.django_db
+
+
+# --- revisions -----------------------------------------------------------------------------
+def test_every_published_edit_is_kept_as_a_revision():
+    item = article(title="v1", body_md="第一版")
+    item.body_md = "第二版"
+    svc.save_article(article=item, now=NOW)
+    assert list(item.revisions.values_list("number", "body_md")) == [(2, "第二版"), (1, "第一版")]
+
+
+def test_draft_edits_are_not_revisions_and_saving_unchanged_text_adds_none():
+    item = article(status=ArticleStatus.DRAFT)
+    item.body_md = "改了草稿"
+    svc.save_article(article=item, now=NOW)
+    assert item.revisions.count() == 0
+    svc.publish_article(article=item, now=NOW)
+    svc.save_article(article=item, now=NOW)
+    assert item.revisions.count() == 1
+
+
+def test_restoring_a_revision_brings_back_its_text_as_a_new_revision():
+    item = article(title="原标题", body_md="原文")
+    item.title, item.body_md = "新标题", "新文"
+    svc.save_article(article=item, now=NOW)
+    svc.restore_revision(revision=item.revisions.get(number=1), now=NOW)
+    item.refresh_from_db()
+    assert (item.title, item.body_md) == ("原标题", "原文")
+    assert item.revisions.first().number == 3
+    assert "原文" in item.body_html
+
+
+def test_body_is_rendered_and_sanitised_on_save():
+    item = article(body_md="**加粗** <script>alert(1)</script>")
+    assert "<strong>加粗</strong>" in item.body_html
+    assert "script" not in item.body_html
+
+
+def test_scheduled_publication_is_invisible_until_its_time():
+    item = article(status=ArticleStatus.DRAFT)
+    svc.publish_article(article=item, at=NOW + timedelta(hours=2), now=NOW)
+    anon = AnonymousUser()
+    assert not Article.objects.live(now=NOW).filter(pk=item.pk).exists()
+    assert search(query="凭证", user=anon, now=NOW).hits == []
+    assert search(query="凭证", user=anon, now=NOW + timedelta(hours=3)).hits
+
+
+def test_draft_from_a_resolved_ticket_uses_its_problem_and_last_agent_reply():
+    ticket = submit(now=NOW)
+    agent = AgentFactory()
+    TicketMessage.objects.create(ticket=ticket, kind=TicketMessage.Kind.PUBLIC_REPLY, author=agent,
+                                 body="请在凭证规则中重新选择科目 1122。", created_at=NOW)  # fmt: skip
+    ticket.status = Status.RESOLVED
+    ticket.save(update_fields=["status"])
+    draft = svc.draft_article_from_ticket(ticket=ticket, editor=agent, now=NOW)
+    assert draft.status == ArticleStatus.DRAFT
+    assert draft.title == ticket.subject
+    assert "ERR-4012" in draft.body_md and "重新选择科目 1122" in draft.body_md
+    assert draft.source_ticket == ticket
+
+
+def test_an_open_ticket_cannot_become_an_article():
+    with pytest.raises(ValidationError):
+        svc.draft_article_from_ticket(ticket=submit(now=NOW), now=NOW)
+
+
+# --- votes and views -----------------------------------------------------------------------
+def test_a_user_has_one_vote_per_article_and_can_change_it():
+    item, user = article(), CustomerFactory()
+    record_vote(article=item, user=user, session_key="", helpful=True, now=NOW)
+    record_vote(article=item, user=user, session_key="", helpful=False, comment="步骤少了一步", now=NOW)
+    vote = ArticleFeedback.objects.get()
+    assert (vote.helpful, vote.comment) == (False, "步骤少了一步")
+
+
+def test_anonymous_votes_are_one_per_session():
+    item, anon = article(), AnonymousUser()
+    record_vote(article=item, user=anon, session_key="s1", helpful=True, now=NOW)
+    record_vote(article=item, user=anon, session_key="s1", helpful=True, now=NOW)
+    record_vote(article=item, user=anon, session_key="s2", helpful=False, now=NOW)
+    assert ArticleFeedback.objects.count() == 2
+
+
+def test_anonymous_vote_without_a_session_is_refused():
+    with pytest.raises(ValidationError):
+        record_vote(article=article(), user=AnonymousUser(), session_key="", helpful=True, now=NOW)
+
+
+def test_views_are_written_in_batches_not_per_request(django_assert_num_queries):
+    item = article()
+    counter = ViewCounter(max_pending=3, max_age=3600)
+    with django_assert_num_queries(0):
+        counter.record(item.pk)
+        counter.record(item.pk)
+    with CaptureQueriesContext(connection) as flushed:
+        counter.record(item.pk)
+    assert [q["sql"].split()[0] for q in flushed if "knowledgebase_article" in q["sql"]] == ["UPDATE"]
+    item.refresh_from_db()
+    assert item.view_count == 3 and counter.pending() == 0
+
+
+# --- training ------------------------------------------------------------------------------
+def test_sign_up_refuses_when_the_session_is_full():
+    session = TrainingSessionFactory(capacity=2)
+    sign_up(session=session, user=CustomerFactory(), now=NOW)
+    sign_up(session=session, user=CustomerFactory(), now=NOW)
+    with pytest.raises(ValidationError, match="full"):
+        sign_up(session=session, user=CustomerFactory(), now=NOW)
+    assert session.signups.count() == 2
+
+
+def test_signing_up_twice_takes_one_seat():
+    session, user = TrainingSessionFactory(capacity=1), CustomerFactory()
+    sign_up(session=session, user=user, now=NOW)
+    sign_up(session=session, user=user, now=NOW)
+    assert session.signups.count() == 1
+
+
+def test_cancelling_frees_the_seat():
+    session, first, second = TrainingSessionFactory(capacity=1), CustomerFactory(), CustomerFactory()
+    sign_up(session=session, user=first, now=NOW)
+    assert cancel_signup(session=session, user=first, now=NOW) is True
+    sign_up(session=session, user=second, now=NOW)
+    assert list(session.signups.values_list("user", flat=True)) == [second.pk]
+
+
+def test_no_sign_up_after_the_session_started_or_when_cancelled():
+    with pytest.raises(ValidationError):
+        sign_up(
+            session=TrainingSessionFactory(starts_at=NOW - timedelta(minutes=1)),
+            user=CustomerFactory(),
+            now=NOW,
+        )
+    with pytest.raises(ValidationError):
+        sign_up(session=TrainingSessionFactory(is_cancelled=True), user=CustomerFactory(), now=NOW)
+
+
+# --- deflection ----------------------------------------------------------------------------
+def test_deflection_is_recorded_with_what_solved_it():
+    user = CustomerFactory()
+    attempt = start_submission(user=user, summary="凭证生成失败", now=NOW)
+    record_deflection(attempt_id=attempt.pk, user=user, url="/kb/a/x/", title="科目不存在", now=NOW)
+    attempt.refresh_from_db()
+    assert (attempt.outcome, attempt.solved_by_url, attempt.finished_at) == ("deflected", "/kb/a/x/", NOW)
+
+
+def test_continuing_is_recorded():
+    user = CustomerFactory()
+    attempt = start_submission(user=user, summary="过账失败", now=NOW)
+    record_continue(attempt_id=attempt.pk, user=user, now=NOW)
+    attempt.refresh_from_db()
+    assert attempt.outcome == SubmissionAttempt.Outcome.CONTINUED
+
+
+def test_another_users_attempt_cannot_be_touched():
+    attempt = start_submission(user=CustomerFactory(), summary="x", now=NOW)
+    with pytest.raises(ValidationError):
+        record_deflection(attempt_id=attempt.pk, user=CustomerFactory(), url="/", title="", now=NOW)
+    with pytest.raises(ValidationError):
+        record_continue(attempt_id="not-a-uuid", user=CustomerFactory(), now=NOW)
+    attempt.refresh_from_db()
+    assert attempt.outcome == "started"
+
+
+def test_linking_a_ticket_marks_the_attempt_submitted():
+    ticket = submit(now=NOW)
+    attempt = start_submission(user=ticket.requester, summary="x", now=NOW)
+    link_ticket(attempt_id=attempt.pk, user=ticket.requester, ticket=ticket, now=NOW)
+    attempt.refresh_from_db()
+    assert (attempt.outcome, attempt.ticket) == ("submitted", ticket)
+
+
+def test_deflection_rate_is_deflected_over_started_and_none_when_empty():
+    user = CustomerFactory()
+    assert deflection_rate(start=NOW, end=NOW + timedelta(days=1))["rate"] is None
+    for i in range(4):
+        attempt = start_submission(user=user, summary=f"s{i}", now=NOW + timedelta(minutes=i))
+        if i == 0:
+            record_deflection(attempt_id=attempt.pk, user=user, url="/kb/", title="t", now=NOW)
+    start_submission(user=user, summary="outside", now=NOW + timedelta(days=2))
+    assert deflection_rate(start=NOW, end=NOW + timedelta(days=1)) == {
+        "started": 4,
+        "deflected": 1,
+        "rate": 0.25,
+    }

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from .views import actions, pages, training
+from .views import search as search_views
+
+app_name = "knowledgebase"
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("category/<str:slug>/", pages.category, name="category"),
+    path("a/<str:slug>/", pages.article, name="article"),
+    path("a/<str:slug>/vote/", actions.vote, name="vote"),
+    path("a/<str:slug>/video/", pages.video_file, name="video-file"),
+    path("faq/", pages.faq, name="faq"),
+    path("videos/", pages.videos, name="videos"),
+    path("whats-new/", pages.whats_new, name="whats-new"),
+    path("known-issues/", pages.known_issues, name="known-issues"),
+    path("training/", training.calendar, name="training"),
+    path("training/<int:pk>/signup/", training.signup, name="training-signup"),
+    path("training/<int:pk>/cancel/", training.cancel, name="training-cancel"),
+    path("suggest/", search_views.suggest, name="suggest"),
+    path("deflect/", actions.deflect, name="deflect"),
+]

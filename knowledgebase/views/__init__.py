@@ -1,0 +1,1 @@
+"""Thin adapters over the knowledge-base services and selectors."""

@@ -1,0 +1,62 @@
+"""The search page and the suggestion endpoint, both over knowledgebase.search."""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from knowledgebase.forms import SearchForm
+from knowledgebase.models import Kind
+from knowledgebase.search import search
+from knowledgebase.services.search_log import log_search
+
+PAGE_SIZE = 20
+SUGGESTIONS = 5
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    results, query, kind, page = None, "", "", 1
+    if form.is_valid():
+        query, kind, page = form.cleaned_data["q"], form.cleaned_data["kind"], form.cleaned_data["page"] or 1
+        if query:
+            kinds = [kind] if kind else None
+            offset = (page - 1) * PAGE_SIZE
+            results = search(query=query, user=request.user, kinds=kinds, limit=PAGE_SIZE, offset=offset)
+            if page == 1:
+                log_search(query=query, results=results.total, user=request.user)
+    context = {
+        "form": form,
+        "query": query,
+        "kind": kind,
+        "kinds": Kind.choices,
+        "results": results,
+        "page": page,
+        "has_next": results is not None and results.total > page * PAGE_SIZE,
+    }
+    return render(request, "knowledgebase/search.html", context)
+
+
+@never_cache
+@require_GET
+def suggest(request: HttpRequest) -> JsonResponse:
+    """Up to five matches for as-you-type panels; reads only, so it is safe to call often."""
+    query = request.GET.get("q", "")[:200]
+    kinds = [k for k in request.GET.getlist("kind") if k in Kind.values] or None
+    hits = (
+        search(query=query, user=request.user, kinds=kinds, limit=SUGGESTIONS, count=False)
+        if query.strip()
+        else []
+    )
+    payload = [
+        {
+            "title": h.title,
+            "url": h.url,
+            "kind": h.kind,
+            "kind_label": h.kind_label,
+            "snippet": str(h.snippet),
+        }
+        for h in hits
+    ]
+    return JsonResponse({"results": payload})

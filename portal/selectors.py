@@ -1,0 +1,202 @@
+"""Reads for the portal pages: the user's tickets, a conversation, support hours and plans."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from helpdesk.models import (
+    OPEN_STATUSES,
+    Attachment,
+    BusinessHours,
+    SatisfactionRating,
+    SLAPlan,
+    SLATarget,
+    Status,
+    Team,
+    Ticket,
+    TicketMessage,
+    User,
+    Weekday,
+)
+from helpdesk.selectors.tickets import visible_tickets
+from helpdesk.sla import business_time
+from helpdesk.sla.calendars import load_calendar
+
+# Filter values of the ticket list; query parameter values are never translated.
+STATUS_FILTERS = {
+    "open": list(OPEN_STATUSES),
+    "waiting": [Status.PENDING_CUSTOMER],
+    "resolved": [Status.RESOLVED],
+    "closed": [Status.CLOSED],
+}
+
+
+def customer_profile(user: User):
+    return getattr(user, "customer_profile", None) if user.is_authenticated else None
+
+
+# --- My tickets ----------------------------------------------------------------------------
+
+
+def my_tickets(*, user: User, status: str = "", query: str = "", scope: str = "") -> QuerySet[Ticket]:
+    """The tickets the user may see (an organization admin: the organization's, unless
+    `scope` is "mine"), filtered by status group and a search over reference and text."""
+    tickets = visible_tickets(user).live()
+    if scope == "mine":
+        tickets = tickets.filter(requester=user)
+    if status in STATUS_FILTERS:
+        tickets = tickets.filter(status__in=STATUS_FILTERS[status])
+    query = query.strip()
+    if query:
+        pk = Ticket.pk_from_reference(query)
+        text = Q(subject__icontains=query) | Q(symptoms__icontains=query) | Q(error_message__icontains=query)
+        tickets = tickets.filter(text | Q(pk=pk) if pk else text)
+    return tickets.select_related("category", "requester").order_by("-updated_at", "-pk")
+
+
+def submitted_ticket(*, user: User, submission_key: uuid.UUID | None) -> Ticket | None:
+    """The ticket this user already created with this key (a resubmitted form), if any."""
+    if submission_key is None:
+        return None
+    return Ticket.objects.filter(submission_key=submission_key, requester=user).first()
+
+
+# --- One ticket ----------------------------------------------------------------------------
+
+
+def conversation(ticket: Ticket) -> list[TicketMessage]:
+    """Public messages only (never internal notes), each with its public files."""
+    public_files = Attachment.objects.filter(is_internal=False).order_by("created_at", "pk")
+    return list(
+        ticket.messages.filter(kind__in=TicketMessage.PUBLIC_KINDS)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=public_files))
+        .order_by("created_at", "pk")
+    )
+
+
+def ticket_files(ticket: Ticket) -> list[Attachment]:
+    """Files sent with the request itself (not with a later message)."""
+    return list(
+        ticket.attachments.filter(message__isnull=True, is_internal=False).order_by("created_at", "pk")
+    )
+
+
+def pending_rating(ticket: Ticket) -> SatisfactionRating | None:
+    """The survey of the latest resolution, if it still awaits a score."""
+    return ticket.ratings.filter(rated_at__isnull=True).order_by("-surveyed_at").first()
+
+
+def latest_rating(ticket: Ticket) -> SatisfactionRating | None:
+    return ticket.ratings.filter(rated_at__isnull=False).order_by("-rated_at").first()
+
+
+def rating_by_token(token: str) -> SatisfactionRating | None:
+    return SatisfactionRating.objects.select_related("ticket").filter(token=token).first()
+
+
+# --- Support hours -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Whether one calendar is open at a moment, and when it opens next (UTC, or None)."""
+
+    name: str
+    timezone: str
+    is_open: bool
+    opens_at: datetime | None
+
+
+def _hours(name: str, calendar_id: int, now: datetime) -> Hours:
+    calendar = load_calendar(calendar_id)
+    is_open = business_time.is_open(calendar, now)
+    opens_at = None if is_open else business_time.next_open(calendar, now)
+    return Hours(name=name, timezone=calendar.timezone, is_open=is_open, opens_at=opens_at)
+
+
+@dataclass(frozen=True)
+class SupportStatus:
+    plan: SLAPlan
+    plan_hours: Hours
+    team_hours: Hours | None
+    user_timezone: str
+
+
+def likely_team(*, erp_system: str) -> Team | None:
+    """The team a new request of this organization most likely reaches: one skilled in its
+    ERP system, else the first team."""
+    teams = list(Team.objects.select_related("calendar").order_by("pk"))
+    for team in teams:
+        if erp_system and erp_system in (team.erp_systems or []):
+            return team
+    return teams[0] if teams else None
+
+
+def support_status(*, user: User, now: datetime) -> SupportStatus | None:
+    """Is support open right now for the user's plan, and when does it open if not."""
+    profile = customer_profile(user)
+    if profile is None:
+        return None
+    organization = profile.organization
+    plan = organization.sla_plan
+    team = likely_team(erp_system=organization.default_erp_system)
+    return SupportStatus(
+        plan=plan,
+        plan_hours=_hours(plan.name, plan.calendar_id, now),
+        team_hours=_hours(team.name, team.calendar_id, now) if team else None,
+        user_timezone=profile.effective_timezone,
+    )
+
+
+def arrival_hours(*, ticket: Ticket) -> Hours | None:
+    """Whether the ticket arrived inside the hours of whoever answers it (its team, else its
+    plan) and when they open if not."""
+    if ticket.team_id:
+        return _hours(ticket.team.name, ticket.team.calendar_id, ticket.created_at)
+    if ticket.sla_calendar_id:
+        return _hours(str(ticket.sla_plan or ""), ticket.sla_calendar_id, ticket.created_at)
+    return None
+
+
+# --- Plans ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    plan: SLAPlan
+    hours: list[tuple[str, str]]  # (weekday label, "09:00–12:00, 13:00–18:00")
+    timezone: str
+    targets: list[SLATarget]
+    is_current: bool
+
+
+def _week_in_words(rows: list[BusinessHours]) -> list[tuple[str, str]]:
+    by_day: dict[int, list[str]] = {}
+    for row in rows:
+        by_day.setdefault(row.weekday, []).append(
+            "24h" if (row.start_minute, row.end_minute) == (0, 1440) else row.label
+        )
+    return [(str(Weekday(day).label), ", ".join(by_day[day])) for day in range(7) if day in by_day]
+
+
+def plans_overview(*, user: User) -> list[PlanSummary]:
+    """Every sold plan with its hours in words and first-response targets per priority."""
+    profile = customer_profile(user)
+    current = profile.organization.sla_plan_id if profile else None
+    plans = SLAPlan.objects.select_related("calendar").prefetch_related(
+        Prefetch("calendar__hours", queryset=BusinessHours.objects.order_by("weekday", "start_minute")),
+        Prefetch("targets", queryset=SLATarget.objects.filter(complexity="").order_by("priority")),
+    )
+    return [
+        PlanSummary(
+            plan=plan,
+            hours=_week_in_words(list(plan.calendar.hours.all())),
+            timezone=plan.calendar.timezone,
+            targets=list(plan.targets.all()),
+            is_current=plan.pk == current,
+        )
+        for plan in plans.order_by("position", "name")
+    ]

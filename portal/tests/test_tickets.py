@@ -1,0 +1,168 @@
+"""My requests: access rules, list filters, conversation, reply, resolve, reopen, rate."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from helpdesk.models import SatisfactionRating, Status, TicketMessage
+from helpdesk.services.conversation import add_internal_note, record_agent_reply
+from helpdesk.services.workflow import set_status
+from helpdesk.tests.factories import AgentFactory, CustomerFactory, OrganizationFactory, submit
+
+from .helpers import PNG
+
+pytestmark = pytest.mark.django_db
+
+
+def detail_url(ticket, name="portal:ticket_detail"):
+    return reverse(name, kwargs={"reference": ticket.reference})
+
+
+def test_a_customer_never_sees_another_organizations_ticket(customer_client):
+    foreign = submit(requester=CustomerFactory(organization=OrganizationFactory()))
+    assert customer_client.get(detail_url(foreign)).status_code == 404
+    for action in (
+        "portal:ticket_reply",
+        "portal:ticket_resolve",
+        "portal:ticket_reopen",
+        "portal:ticket_rate",
+    ):
+        assert customer_client.post(detail_url(foreign, action), {"body": "hi"}).status_code == 404
+    assert foreign.reference not in customer_client.get(reverse("portal:tickets")).content.decode()
+
+
+def test_a_plain_member_does_not_see_a_colleagues_ticket(customer_client, org):
+    colleague_ticket = submit(requester=CustomerFactory(organization=org))
+    assert customer_client.get(detail_url(colleague_ticket)).status_code == 404
+
+
+def test_an_organization_admin_sees_the_organizations_tickets(client, org):
+    admin = CustomerFactory(organization=org, organization__is_org_admin=True)
+    colleague_ticket = submit(requester=CustomerFactory(organization=org))
+    client.force_login(admin)
+    assert client.get(detail_url(colleague_ticket)).status_code == 200
+    listing = client.get(reverse("portal:tickets")).content.decode()
+    assert colleague_ticket.reference in listing
+    mine_only = client.get(reverse("portal:tickets"), {"scope": "mine"}).content.decode()
+    assert colleague_ticket.reference not in mine_only
+
+
+def test_an_unknown_reference_is_a_404(customer_client):
+    assert customer_client.get("/tickets/KX-999999/").status_code == 404
+    assert customer_client.get("/tickets/garbage/").status_code == 404
+
+
+def test_the_list_filters_by_status_and_searches(customer_client, customer):
+    open_ticket = submit(requester=customer, subject="收款单同步失败：科目不存在")
+    resolved = submit(requester=customer, subject="用友 U8 凭证过账超时")
+    set_status(ticket=resolved, status=Status.RESOLVED, actor=AgentFactory())
+    page = customer_client.get(reverse("portal:tickets"), {"status": "resolved"}).content.decode()
+    assert resolved.reference in page and open_ticket.reference not in page
+    page = customer_client.get(reverse("portal:tickets"), {"q": "用友"}).content.decode()
+    assert resolved.reference in page and open_ticket.reference not in page
+    page = customer_client.get(reverse("portal:tickets"), {"q": open_ticket.reference}).content.decode()
+    assert open_ticket.reference in page and resolved.reference not in page
+
+
+def test_the_list_page_runs_a_fixed_number_of_queries(
+    customer_client, customer, django_assert_max_num_queries
+):
+    for _ in range(12):
+        submit(requester=customer)
+    with django_assert_max_num_queries(8):
+        response = customer_client.get(reverse("portal:tickets"))
+    assert len(response.context["page"].object_list) == 12
+
+
+def test_the_conversation_never_shows_internal_notes(customer_client, customer):
+    ticket = submit(requester=customer)
+    agent = AgentFactory()
+    add_internal_note(ticket=ticket, author=agent, body="客户的账套有问题，别告诉他")
+    record_agent_reply(ticket=ticket, author=agent, body="请检查科目 1122 是否启用")
+    html = customer_client.get(detail_url(ticket)).content.decode()
+    assert "请检查科目 1122 是否启用" in html
+    assert "别告诉他" not in html
+
+
+def test_the_ticket_page_shows_the_first_response_due_time(customer_client, customer):
+    ticket = submit(requester=customer)
+    response = customer_client.get(detail_url(ticket))
+    due = timezone.localtime(ticket.first_response_due_at).strftime("%Y-%m-%d %H:%M")
+    assert due in response.content.decode()
+
+
+def test_a_reply_with_a_file_is_added_to_the_conversation(customer_client, customer):
+    ticket = submit(requester=customer)
+    response = customer_client.post(
+        detail_url(ticket, "portal:ticket_reply"),
+        {"body": "补充截图", "attachments": SimpleUploadedFile("more.png", PNG)},
+    )
+    assert response.status_code == 302
+    message = ticket.messages.get(kind=TicketMessage.Kind.CUSTOMER_REPLY)
+    assert message.body == "补充截图"
+    assert message.attachments.get().original_name == "more.png"
+
+
+def test_an_empty_reply_is_refused_and_keeps_the_uploaded_file(customer_client, customer):
+    ticket = submit(requester=customer)
+    response = customer_client.post(
+        detail_url(ticket, "portal:ticket_reply"),
+        {"body": " ", "attachments": SimpleUploadedFile("k.png", PNG)},
+    )
+    assert response.status_code == 200
+    assert response.context["reply_form"].errors["body"]
+    assert [f.name for f in response.context["kept_files"]] == ["k.png"]
+
+
+def test_the_customer_marks_the_ticket_resolved_and_rates_it(customer_client, customer):
+    ticket = submit(requester=customer)
+    customer_client.post(detail_url(ticket, "portal:ticket_resolve"))
+    ticket.refresh_from_db()
+    assert ticket.status == Status.RESOLVED
+    page = customer_client.get(detail_url(ticket))
+    assert page.context["pending_rating"] is not None
+    refused = customer_client.post(detail_url(ticket, "portal:ticket_rate"), {"score": "9"})
+    assert refused.status_code == 200 and refused.context["rating_form"].errors["score"]
+    customer_client.post(detail_url(ticket, "portal:ticket_rate"), {"score": "5", "comment": "很快"})
+    rating = SatisfactionRating.objects.get(ticket=ticket)
+    assert (rating.score, rating.comment) == (5, "很快")
+
+
+def test_a_resolved_ticket_reopens_within_the_window_only(customer_client, customer):
+    ticket = submit(requester=customer)
+    set_status(ticket=ticket, status=Status.RESOLVED, actor=AgentFactory())
+    customer_client.post(detail_url(ticket, "portal:ticket_reopen"), {"reason": "还是不行：ERR-4012"})
+    ticket.refresh_from_db()
+    assert ticket.status == Status.OPEN and ticket.reopen_count == 1
+
+    old = submit(requester=customer)
+    set_status(
+        ticket=old, status=Status.RESOLVED, actor=AgentFactory(), now=timezone.now() - timedelta(days=10)
+    )
+    page = customer_client.get(detail_url(old))
+    assert page.context["can_reopen"] is False
+    customer_client.post(detail_url(old, "portal:ticket_reopen"), {"reason": "x"})
+    old.refresh_from_db()
+    assert old.status == Status.RESOLVED
+
+
+def test_the_survey_link_rates_once_without_signing_in(client, customer):
+    ticket = submit(requester=customer)
+    set_status(ticket=ticket, status=Status.RESOLVED, actor=AgentFactory())
+    token = SatisfactionRating.objects.get(ticket=ticket).token
+    url = reverse("portal:rate", kwargs={"token": token})
+    assert ticket.reference in client.get(url).content.decode()
+    response = client.post(url, {"score": "4", "comment": "ok"})
+    assert response.context["thanks"]
+    assert SatisfactionRating.objects.get(ticket=ticket).score == 4
+    again = client.get(url)
+    assert again.context["closed"]
+
+
+def test_an_unknown_survey_token_says_so_without_an_error(client, db):
+    response = client.get(reverse("portal:rate", kwargs={"token": "nope"}))
+    assert response.status_code == 200
+    assert response.context["closed"]

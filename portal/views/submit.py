@@ -1,0 +1,160 @@
+"""The submission wizard: summary → suggestions → detailed form → confirmation."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from helpdesk.quality import score_description
+from helpdesk.selectors.tickets import access_ticket
+from portal import integrations, selectors
+from portal.forms.submission import SummaryForm, TicketDetailsForm, quality_fields
+from portal.services import staging
+from portal.services.submission import submit_from_portal
+
+from .decorators import customer_required
+
+WIZARD_KEY = "portal_submission"
+MAX_COUNTED_FILES = 20
+
+
+def _wizard(request: HttpRequest) -> dict:
+    return request.session.get(WIZARD_KEY) or {}
+
+
+@customer_required
+@require_http_methods(["GET", "POST"])
+def summary(request: HttpRequest) -> HttpResponse:
+    form = SummaryForm(request.POST or None, initial=_initial_summary(request))
+    if request.method == "POST" and form.is_valid():
+        subject = form.cleaned_data["subject"].strip()
+        attempt = integrations.start_submission(user=request.user, summary=subject)
+        request.session[WIZARD_KEY] = {
+            "attempt": str(attempt.pk),
+            "category": form.cleaned_data["category"].pk,
+            "subject": subject,
+        }
+        return redirect("portal:submit_suggestions")
+    return render(request, "portal/submit/summary.html", {"form": form})
+
+
+def _initial_summary(request: HttpRequest) -> dict:
+    wizard = _wizard(request)
+    return {"category": wizard.get("category"), "subject": request.GET.get("q") or wizard.get("subject")}
+
+
+@customer_required
+@require_http_methods(["GET", "POST"])
+def suggestions(request: HttpRequest) -> HttpResponse:
+    wizard = _wizard(request)
+    if not wizard:
+        return redirect("portal:submit")
+    found = integrations.suggestions(user=request.user, query=wizard["subject"])
+    if request.method == "POST" or not found:
+        integrations.record_continue(attempt_id=uuid.UUID(wizard["attempt"]), user=request.user)
+        return redirect("portal:submit_details")
+    context = {
+        "wizard": wizard,
+        "suggestions": found,
+        "deflect_url": integrations.url_or_none("knowledgebase:deflect"),
+    }
+    return render(request, "portal/submit/suggestions.html", context)
+
+
+@customer_required
+@require_http_methods(["GET", "POST"])
+def details(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _render_details(request, _blank_details_form(request), [])
+    key = _uuid(request.POST.get("submission_key"))
+    existing = selectors.submitted_ticket(user=request.user, submission_key=key)
+    if existing is not None:  # a resubmitted form or a double click
+        return redirect("portal:submit_done", reference=existing.reference)
+    token = staging.valid_token(request.POST.get("staging")) or staging.new_token()
+    user_id = request.user.pk
+    staging.remove_staged(user_id=user_id, token=token, keys=request.POST.getlist("remove_files"))
+    kept, upload_errors = staging.stage_uploads(
+        user_id=user_id, token=token, uploads=request.FILES.getlist("attachments")
+    )
+    data = request.POST.copy()
+    data["staging"] = token
+    form = TicketDetailsForm(data, attachment_count=len(kept), upload_errors=upload_errors)
+    if form.is_valid():
+        try:
+            ticket = _submit(request, form, token)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            request.session.pop(WIZARD_KEY, None)
+            return redirect("portal:submit_done", reference=ticket.reference)
+    return _render_details(request, form, kept)
+
+
+def _submit(request: HttpRequest, form: TicketDetailsForm, token: str):
+    data = form.cleaned_data
+    return submit_from_portal(
+        requester=request.user,
+        category=data["category"],
+        subject=data["subject"],
+        details=form.details(),
+        submission_key=data["submission_key"],
+        staging_token=token,
+        attempt_id=data.get("attempt"),
+    )
+
+
+def _blank_details_form(request: HttpRequest) -> TicketDetailsForm:
+    wizard = _wizard(request)
+    organization = request.user.customer_profile.organization
+    form = TicketDetailsForm(
+        initial={
+            "category": wizard.get("category"),
+            "subject": wizard.get("subject", ""),
+            "attempt": wizard.get("attempt"),
+            "erp_system": organization.default_erp_system,
+            "submission_key": uuid.uuid4(),
+            "staging": staging.new_token(),
+        }
+    )
+    return form
+
+
+def _render_details(request: HttpRequest, form: TicketDetailsForm, kept: list) -> HttpResponse:
+    # An untouched form gets a score for the meter but no list of complaints yet.
+    report = form.report or score_description(quality_fields(form.initial))
+    context = {"form": form, "kept_files": kept, "report": report, "show_findings": form.is_bound}
+    return render(request, "portal/submit/details.html", context)
+
+
+def _uuid(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+@customer_required
+def done(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = access_ticket(request.user, reference)
+    context = {
+        "ticket": ticket,
+        "hours": selectors.arrival_hours(ticket=ticket),
+        "user_timezone": request.user.customer_profile.effective_timezone,
+    }
+    return render(request, "portal/submit/done.html", context)
+
+
+@customer_required
+@require_POST
+def quality(request: HttpRequest) -> JsonResponse:
+    """The live quality meter: the same rules as the server-side validation, as JSON."""
+    try:
+        count = max(0, min(int(request.POST.get("attachment_count", 0)), MAX_COUNTED_FILES))
+    except ValueError:
+        count = 0
+    form = TicketDetailsForm(request.POST, attachment_count=count, now=timezone.now())
+    form.full_clean()
+    return JsonResponse(form.report.as_dict() if form.report else {})

@@ -1,0 +1,143 @@
+"""My requests: the list, one request with its conversation, reply, resolve, reopen, rate."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from helpdesk.models import Status, Ticket
+from helpdesk.selectors.tickets import access_ticket
+from helpdesk.services.conversation import record_customer_reply
+from helpdesk.services.workflow import can_customer_reopen, rate_ticket, reopen_ticket, set_status
+from portal import selectors
+from portal.forms.tickets import RatingForm, ReopenForm, ReplyForm, TicketFilterForm
+from portal.services import staging
+
+from .decorators import customer_required
+
+PAGE_SIZE = 20
+
+
+@customer_required
+@require_GET
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    org_admin = request.user.customer_profile.is_org_admin
+    filters = TicketFilterForm(request.GET, org_admin=org_admin)
+    tickets = selectors.my_tickets(user=request.user, **filters.filters())
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"filters": filters, "page": page, "org_admin": org_admin}
+    return render(request, "portal/tickets/list.html", context)
+
+
+def _render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpResponse:
+    now = timezone.now()
+    pending = selectors.pending_rating(ticket) if ticket.status in (Status.RESOLVED, Status.CLOSED) else None
+    context = {
+        "ticket": ticket,
+        "messages_list": selectors.conversation(ticket),
+        "files": selectors.ticket_files(ticket),
+        "can_reply": ticket.is_open or can_customer_reopen(ticket, now=now),
+        "can_resolve": ticket.is_open and ticket.merged_into_id is None,
+        "can_reopen": can_customer_reopen(ticket, now=now),
+        "pending_rating": pending,
+        "rating": selectors.latest_rating(ticket),
+        "reply_form": forms.get("reply_form") or ReplyForm(initial={"staging": staging.new_token()}),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "rating_form": forms.get("rating_form") or RatingForm(),
+        "kept_files": forms.get("kept_files", []),
+    }
+    return render(request, "portal/tickets/detail.html", context)
+
+
+@customer_required
+@require_GET
+def ticket_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = access_ticket(request.user, reference)
+    if ticket.merged_into_id and ticket.merged_into_id != ticket.pk:
+        merged_into = ticket.merged_into
+        if selectors.my_tickets(user=request.user).filter(pk=merged_into.pk).exists():
+            messages.info(request, _("%(ref)s was merged into this request.") % {"ref": ticket.reference})
+            return redirect(merged_into)
+    return _render_detail(request, ticket)
+
+
+@customer_required
+@require_POST
+def ticket_reply(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = access_ticket(request.user, reference)
+    token = staging.valid_token(request.POST.get("staging")) or staging.new_token()
+    user_id = request.user.pk
+    staging.remove_staged(user_id=user_id, token=token, keys=request.POST.getlist("remove_files"))
+    kept, errors = staging.stage_uploads(
+        user_id=user_id, token=token, uploads=request.FILES.getlist("attachments")
+    )
+    data = request.POST.copy()
+    data["staging"] = token
+    form = ReplyForm(data, upload_errors=errors)
+    if form.is_valid():
+        try:
+            with transaction.atomic(), staging.opened_staged(user_id=user_id, token=token) as files:
+                record_customer_reply(
+                    ticket=ticket, author=request.user, body=form.cleaned_data["body"], attachments=files
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            staging.clear_staged(user_id=user_id, token=token)
+            messages.success(request, _("Your reply was added."))
+            return redirect(ticket)
+    return _render_detail(request, ticket, reply_form=form, kept_files=kept)
+
+
+@customer_required
+@require_POST
+def ticket_resolve(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = access_ticket(request.user, reference)
+    try:
+        set_status(ticket=ticket, status=Status.RESOLVED, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Marked as resolved. Thank you for letting us know!"))
+    return redirect(ticket)
+
+
+@customer_required
+@require_POST
+def ticket_reopen(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = access_ticket(request.user, reference)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, ticket, reopen_form=form)
+    try:
+        reopen_ticket(ticket=ticket, actor=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The request is open again; the team has been told."))
+    return redirect(ticket)
+
+
+@customer_required
+@require_POST
+def ticket_rate(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = access_ticket(request.user, reference)
+    pending = selectors.pending_rating(ticket)
+    form = RatingForm(request.POST)
+    if pending is None:
+        messages.info(request, _("This resolution has already been rated. Thank you!"))
+        return redirect(ticket)
+    if not form.is_valid():
+        return _render_detail(request, ticket, rating_form=form)
+    try:
+        rate_ticket(token=pending.token, actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Thank you for your rating!"))
+    return redirect(ticket)
