@@ -27,9 +27,14 @@ class KuaixiangAdminSite(admin.AdminSite):
     enable_nav_sidebar = False
 
     def index(self, request, extra_context=None):
+        from helpdesk.admin.sla import warn_missing_holidays
         from helpdesk.clock import resolve_now
         from helpdesk.selectors.workspace import agent_workspace, workspace_badges
 
+        # Holidays missing for this (or, in December, next) year would silently count as
+        # working days: say so where everyone looks first.
+        if request.method == "GET" and request.user.has_perm("helpdesk.view_businesscalendar"):
+            warn_missing_holidays(request)
         workspace = agent_workspace(user=request.user)
         badges = workspace_badges(workspace, now=resolve_now(None))
         panels = [

@@ -29,7 +29,7 @@ def test_revisions_page_shows_a_diff_and_restore_works(agent_client):
     save_article(article=item)
     url = reverse("admin:knowledgebase_article_revisions", args=[item.pk])
     html = agent_client.get(url, {"old": 1, "new": 2}).content.decode()
-    assert "diff_" in html and "旧的步骤" in html
+    assert '<span class="diff_chg">旧</span>的步骤' in html
     agent_client.post(reverse("admin:knowledgebase_article_restore", args=[item.pk, 1]))
     item.refresh_from_db()
     assert item.body_md == "旧的步骤"

@@ -1,6 +1,9 @@
 """The calendar and plan admin: HH:MM hours, week grid, year view, recompute on save, warnings."""
 
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.contrib.messages import get_messages
@@ -208,3 +211,27 @@ def test_plan_page_shows_targets_in_hours_and_snapshot_note(admin_client):
     assert response.status_code == 200
     assert "4 h · 4 h · 9 h" in html  # P1: 240, 240, 540 business minutes
     assert "keeps the targets it was created with" in html
+
+
+def test_grids_import_nothing_from_django():
+    code = (
+        "import sys; import helpdesk.sla.grids; "
+        "assert not any(m.startswith('django') for m in sys.modules), "
+        "sorted(m for m in sys.modules if m.startswith('django'))"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[3], check=True)
+
+
+def test_admin_index_warns_when_next_years_holidays_are_missing_in_december(client, monkeypatch):
+    """Today is 2026-11-27 in real life; pin December 2026 so 2027 is checked (no data yet)."""
+    from datetime import date
+
+    from helpdesk.admin import sla as sla_admin
+    from helpdesk.tests.factories import AgentFactory
+
+    original = sla_admin.missing_holiday_years
+    monkeypatch.setattr(sla_admin, "missing_holiday_years", lambda today=None: original(today=date(2026, 12, 5)))
+    client.force_login(AgentFactory())
+    response = client.get("/admin/")
+    warnings = [str(m) for m in response.context["messages"]]
+    assert any("2027" in w for w in warnings)
