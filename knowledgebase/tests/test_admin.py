@@ -61,3 +61,12 @@ def test_editor_pages_render(agent_client, name):
 def test_from_ticket_with_unknown_reference_shows_an_error(agent_client):
     response = agent_client.post(reverse("admin:knowledgebase_article_from_ticket"), {"ticket": "KX-999999"})
     assert "KX-999999" in response.content.decode()
+
+
+def test_ticket_queue_offers_create_article_from_ticket(client):
+    from helpdesk.tests.factories import AgentFactory
+
+    agent = AgentFactory()
+    client.force_login(agent)
+    response = client.get("/admin/helpdesk/ticket/")
+    assert "create_article_from_ticket" in response.content.decode()

@@ -5,7 +5,17 @@ from pathlib import Path
 
 import pytest
 
-from helpdesk.models import Complexity, PluginVersion, Ticket
+from helpdesk.models import (
+    BusinessCalendar,
+    BusinessHours,
+    CalendarOverride,
+    Complexity,
+    PluginVersion,
+    SLAPlan,
+    SLATarget,
+    Ticket,
+)
+from helpdesk.sla.defaults import install_defaults
 from helpdesk.tests.factories import (
     PASSWORD,
     CategoryFactory,
@@ -23,6 +33,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 @pytest.fixture
 def shopper(transactional_db):
+    # A flush by an earlier transactional test may have removed the seeded plans (the
+    # serialized rollback does not always bring them back): seed them again, idempotently.
+    install_defaults(
+        Calendar=BusinessCalendar,
+        Hours=BusinessHours,
+        Override=CalendarOverride,
+        Plan=SLAPlan,
+        Target=SLATarget,
+    )
     organization = OrganizationFactory(name="华新财务", email_domains="huaxin.example")
     category = CategoryFactory(name="凭证同步", complexity=Complexity.STANDARD)
     TeamFactory(name="金蝶组").categories.add(category)
