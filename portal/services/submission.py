@@ -56,4 +56,7 @@ def submit_from_portal(
         if attempt_id is not None:
             integrations.link_ticket(attempt_id=attempt_id, user=requester, ticket=ticket, now=now)
     staging.clear_staged(user_id=requester.pk, token=staging_token)
+    # Abandoned wizards leave staged files behind; every successful submission sweeps the
+    # ones older than a day, so no scheduler is needed for it.
+    staging.purge_stale()
     return ticket
