@@ -409,7 +409,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('stored_key', models.CharField(editable=False, max_length=64, unique=True)),
-                ('file', models.FileField(max_length=200, upload_to=helpdesk.models.tickets.attachment_upload_to, verbose_name='file')),
+                ('file', models.FileField(max_length=200, upload_to=helpdesk.models.conversation.attachment_upload_to, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100, verbose_name='type')),
                 ('size', models.PositiveBigIntegerField(verbose_name='size (bytes)')),

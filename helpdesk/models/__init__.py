@@ -9,20 +9,19 @@ from .choices import (
     Priority,
     Status,
 )
-from .organizations import Category, Organization, PluginVersion, Team
-from .outbox import OutboundEmail
-from .sla import BusinessCalendar, BusinessHours, CalendarOverride, SLAPlan, SLATarget, Weekday
-from .submissions import SubmissionAttempt
-from .tickets import (
+from .conversation import (
     Attachment,
     CannedResponse,
-    InvalidTransition,
     SatisfactionRating,
-    Ticket,
     TicketEvent,
     TicketMessage,
     TicketPause,
 )
+from .organizations import Category, Organization, PluginVersion, Team
+from .outbox import OutboundEmail
+from .sla import BusinessCalendar, BusinessHours, CalendarOverride, SLAPlan, SLATarget, Weekday
+from .submissions import SubmissionAttempt
+from .tickets import InvalidTransition, Ticket
 from .users import CustomerProfile, User
 
 __all__ = [

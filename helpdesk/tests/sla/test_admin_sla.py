@@ -230,7 +230,9 @@ def test_admin_index_warns_when_next_years_holidays_are_missing_in_december(clie
     from helpdesk.tests.factories import AgentFactory
 
     original = sla_admin.missing_holiday_years
-    monkeypatch.setattr(sla_admin, "missing_holiday_years", lambda today=None: original(today=date(2026, 12, 5)))
+    monkeypatch.setattr(
+        sla_admin, "missing_holiday_years", lambda today=None: original(today=date(2026, 12, 5))
+    )
     client.force_login(AgentFactory())
     response = client.get("/admin/")
     warnings = [str(m) for m in response.context["messages"]]

@@ -1,20 +1,11 @@
 """Tests for the pure business-time maths (no database, no Django needed)."""
 
-import ast
 import copy
 import pickle
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from helpdesk.sla import business_time as bt
 from helpdesk.sla.business_time import (
     BusinessCalendar,
     add_business_minutes,
@@ -24,45 +15,16 @@ from helpdesk.sla.business_time import (
     next_open,
 )
 from helpdesk.sla.cn_holidays import cn_overrides, has_data_for
-
-SH = ZoneInfo("Asia/Shanghai")
-NY = ZoneInfo("America/New_York")
-BERLIN = ZoneInfo("Europe/Berlin")
-WORKDAY = ((540, 720), (780, 1080))  # 09:00-12:00, 13:00-18:00
-
-CN = BusinessCalendar(
-    timezone="Asia/Shanghai",
-    weekly=dict.fromkeys(range(5), WORKDAY),
-    overrides=cn_overrides(years=[2025, 2026], workday_intervals=WORKDAY),
+from helpdesk.tests.sla.calendars import (
+    ALWAYS,
+    BERLIN,
+    CN,
+    STANDARD,
+    WORKDAY,
+    ny,
+    sh,
+    utc,
 )
-STANDARD = BusinessCalendar(
-    timezone="Asia/Shanghai",
-    weekly=dict.fromkeys(range(5), ((0, 1440),)),
-    overrides=cn_overrides(years=[2025, 2026], workday_intervals=((0, 1440),)),
-)
-ALWAYS = BusinessCalendar(timezone="Asia/Shanghai", weekly=dict.fromkeys(range(7), ((0, 1440),)))
-BERLIN_SHOP = BusinessCalendar(timezone="Europe/Berlin", weekly=dict.fromkeys(range(6), ((480, 1200),)))
-# Working hours straddling New York's DST switches (Sundays 02:00) and midnights.
-NY_NIGHTS = BusinessCalendar(
-    timezone="America/New_York",
-    weekly={**dict.fromkeys(range(5), ((540, 1020),)), 5: ((1320, 1440),), 6: ((0, 150), (170, 240))},
-)
-# Open all day but split, so it goes through the per-year arrays, not the 24x7 fast path.
-BERLIN_SPLIT_ALWAYS = BusinessCalendar("Europe/Berlin", dict.fromkeys(range(7), ((0, 720), (720, 1440))))
-BERLIN_ALWAYS = BusinessCalendar("Europe/Berlin", dict.fromkeys(range(7), ((0, 1440),)))
-
-
-def sh(*args: int) -> datetime:
-    return datetime(*args, tzinfo=SH)
-
-
-def ny(*args: int, fold: int = 0) -> datetime:
-    return datetime(*args, tzinfo=NY, fold=fold)
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
 
 # --- chinesecalendar data and the CN override helper -----------------------------
 
@@ -415,118 +377,3 @@ def test_calendar_equality_hashing_and_immutability() -> None:
     for clone in (pickle.loads(pickle.dumps(CN)), copy.deepcopy(CN)):
         assert clone == CN
         assert add_business_minutes(clone, sh(2025, 9, 30, 17), 240) == sh(2025, 10, 9, 12)
-
-
-# --- property: adding then measuring round-trips ---------------------------------------
-
-BASE = datetime(2025, 1, 1, tzinfo=UTC)
-TWO_YEARS_US = 2 * 365 * 86_400 * 1_000_000
-starts = st.integers(0, TWO_YEARS_US).map(lambda us: BASE + timedelta(microseconds=us))
-zones = st.sampled_from([UTC, SH, BERLIN, NY])
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    cal=st.sampled_from([CN, BERLIN_SHOP, ALWAYS, STANDARD, NY_NIGHTS, BERLIN_SPLIT_ALWAYS]),
-    start=starts,
-    zone=zones,
-    minutes=st.integers(0, 5000),
-)
-def test_add_then_measure_round_trips(
-    cal: BusinessCalendar, start: datetime, zone: ZoneInfo, minutes: int
-) -> None:
-    start = start.astimezone(zone)  # the caller's zone must not matter
-    due = add_business_minutes(cal, start, minutes)
-    assert due is not None and due >= start
-    assert business_seconds_between(cal, start, due) == 60 * minutes
-    if minutes:  # the due time is the earliest instant: one microsecond earlier is short
-        short = business_seconds_between(cal, start, due - timedelta(microseconds=1))
-        assert short < 60 * minutes
-    else:
-        assert is_open(cal, due) and due == next_open(cal, start)
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    cal=st.sampled_from([CN, BERLIN_SHOP, ALWAYS, NY_NIGHTS]),
-    start=starts,
-    minutes=st.integers(1, 5000),
-    raw_pauses=st.lists(
-        st.tuples(st.integers(-3 * 86_400, 20 * 86_400), st.integers(0, 5 * 86_400)),
-        max_size=4,
-    ),
-)
-def test_add_then_measure_round_trips_with_pauses(
-    cal: BusinessCalendar, start: datetime, minutes: int, raw_pauses: list[tuple[int, int]]
-) -> None:
-    pauses = [(start + timedelta(seconds=a), start + timedelta(seconds=a + n)) for a, n in raw_pauses]
-    due = add_business_minutes(cal, start, minutes, pauses)
-    assert due is not None
-    assert business_seconds_between(cal, start, due, pauses) == 60 * minutes
-    without = add_business_minutes(cal, start, minutes)
-    assert without is not None and due >= without
-
-
-@settings(max_examples=200, deadline=None)
-@given(start=starts, minutes=st.integers(0, 5000), span=st.integers(0, 10**13))
-def test_split_full_days_match_the_24x7_fast_path(start: datetime, minutes: int, span: int) -> None:
-    assert not is_24x7(BERLIN_SPLIT_ALWAYS) and is_24x7(BERLIN_ALWAYS)
-    due = add_business_minutes(BERLIN_SPLIT_ALWAYS, start, minutes)
-    assert due == add_business_minutes(BERLIN_ALWAYS, start, minutes) == start + timedelta(minutes=minutes)
-    end = start + timedelta(microseconds=span)
-    assert business_seconds_between(BERLIN_SPLIT_ALWAYS, start, end) == int((end - start).total_seconds())
-
-
-def test_dst_calendar_round_trips_over_the_switch_days() -> None:
-    # Every minute offset across the 2025 spring-forward and fall-back Sundays.
-    for day in (ny(2025, 3, 8, 21), ny(2025, 11, 1, 21)):
-        for step in range(0, 10 * 60, 7):
-            start = day + timedelta(minutes=step)
-            for minutes in (0, 1, 30, 59, 60, 61, 150, 600):
-                due = add_business_minutes(NY_NIGHTS, start, minutes)
-                assert due is not None
-                assert business_seconds_between(NY_NIGHTS, start, due) == 60 * minutes
-
-
-def test_many_far_years_and_year_range() -> None:
-    # More distinct years than a timeline keeps cached: results stay correct.
-    for year in range(2030, 2130):
-        monday = date(year, 6, 1) + timedelta(days=-date(year, 6, 1).weekday() % 7)
-        start = datetime(monday.year, monday.month, monday.day, 9, tzinfo=SH)
-        assert add_business_minutes(CN, start, 480) == start + timedelta(hours=9)
-    assert business_seconds_between(CN, sh(2025, 1, 6, 9), sh(2125, 1, 7, 9)) > 0
-    with pytest.raises(ValueError, match="year"):
-        add_business_minutes(CN, sh(1850, 1, 1), 10)
-
-
-def test_concurrent_first_use_is_consistent() -> None:
-    # A fresh (uncached) calendar hit by several threads while years are being built.
-    cal = BusinessCalendar("Asia/Shanghai", dict.fromkeys(range(5), ((540, 720), (780, 1079))))
-    jobs = [(sh(2020 + k % 12, 1 + k % 12, 1 + k % 28, 8), 1 + 37 * k % 3000) for k in range(400)]
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        parallel = list(pool.map(lambda job: add_business_minutes(cal, *job), jobs))
-    fresh = BusinessCalendar("Asia/Shanghai", {d: [(540, 720), (780, 1079)] for d in range(5)})
-    bt._shared_timeline.cache_clear()
-    assert parallel == [add_business_minutes(fresh, *job) for job in jobs]
-
-
-# --- purity ------------------------------------------------------------------------------
-
-
-def test_business_time_imports_nothing_from_django() -> None:
-    source = Path(bt.__file__).read_text(encoding="utf-8")
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            names = [node.module or ""]
-        else:
-            continue
-        assert not any(name.split(".")[0] == "django" for name in names), names
-    root = Path(bt.__file__).resolve().parents[2]
-    code = (
-        "import sys; import helpdesk.sla.business_time; "
-        "assert not any(m.startswith('django') for m in sys.modules), "
-        "sorted(m for m in sys.modules if m.startswith('django'))"
-    )
-    subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
