@@ -6,16 +6,20 @@ cd "$(dirname "$0")/.."
 PY=$PWD/.venv/bin/python
 for app in helpdesk portal knowledgebase community; do
   mkdir -p "$app/locale"
-  (cd "$app" && $PY ../manage.py makemessages -l zh_Hans -l en --no-obsolete -v0 \
+  (cd "$app" && $PY ../manage.py makemessages -l zh_Hans -l en --no-obsolete --keep-pot -v0 \
      --ignore 'tests/*')
   (cd "$app" && $PY ../manage.py makemessages -d djangojs -l zh_Hans -l en --no-obsolete -v0 --ignore 'tests/*' 2>/dev/null || true)
 done
 mkdir -p locale
-$PY manage.py makemessages -l zh_Hans -l en --no-obsolete -v0 \
+$PY manage.py makemessages -l zh_Hans -l en --no-obsolete --keep-pot -v0 \
   --ignore '.venv/*' --ignore 'helpdesk/*' --ignore 'portal/*' --ignore 'knowledgebase/*' \
   --ignore 'community/*' --ignore 'staticfiles/*' --ignore 'var/*' --ignore 'test-artifacts/*'
-for po in $(find . -path ./.venv -prune -o -path '*/locale/en/LC_MESSAGES/*.po' -print); do
-  msgen --no-wrap -o "$po.tmp" "$po" && mv "$po.tmp" "$po"
+# English is the source language: rebuild its catalogues from the fresh templates, so no
+# fuzzy match of msgmerge can put another string's text on a new one.
+for pot in $(find . -path ./.venv -prune -o -path '*/locale/django.pot' -print); do
+  po="$(dirname "$pot")/en/LC_MESSAGES/django.po"
+  msgen --no-wrap "$pot" | sed 's/^"Language: \\n"$/"Language: en\\n"/; /^#, fuzzy$/d; s/^"Plural-Forms: .*"$/"Plural-Forms: nplurals=2; plural=(n != 1);\\n"/' > "$po"
+  rm -f "$pot"
 done
 $PY manage.py compilemessages --ignore .venv -v0
 python3 - <<'PY'

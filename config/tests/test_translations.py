@@ -12,7 +12,7 @@ PO_FILES = sorted(
     p for p in ROOT.glob("**/locale/*/LC_MESSAGES/*.po") if ".venv" not in p.parts and "site-packages" not in p.parts
 )
 ENTRY = re.compile(
-    r"(?P<flags>(?:#,.*\n)?)(?:#.*\n)*"
+    r"(?P<flags>(?:#.*\n)*)"
     r"(?:msgctxt (?P<ctx>(?:\".*\"\n)+))?"
     r"msgid (?P<id>(?:\".*\"\n)+)"
     r"(?:msgid_plural (?P<plural>(?:\".*\"\n)+))?"
@@ -32,7 +32,8 @@ def entries(po: Path):
             continue
         strs = [_join(s) for s in re.findall(r"msgstr(?:\[\d\])? ((?:\".*\"\n)+)", match["strs"])]
         ctx = _join(match["ctx"]) if match["ctx"] else None
-        yield ctx, msgid, strs, "fuzzy" in match["flags"]
+        flags = [line for line in match["flags"].splitlines() if line.startswith("#,")]
+        yield ctx, msgid, strs, any("fuzzy" in line for line in flags)
 
 
 def test_there_are_translation_catalogues_for_both_languages():

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutboundEmail(models.Model):
@@ -13,7 +14,7 @@ class OutboundEmail(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed (gave up)")
 
-    to = models.JSONField(_("to"), default=list)
+    to = models.JSONField(pgettext_lazy("email recipients", "to"), default=list)
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"))
     reply_to = models.CharField(_("reply-to"), max_length=255, blank=True)

@@ -203,7 +203,7 @@ class SLATarget(models.Model):
     next_response_minutes = models.PositiveIntegerField(_("next response (business minutes)"))
     resolution_minutes = models.PositiveIntegerField(_("resolution (business minutes)"))
     warn_at_percent = models.PositiveSmallIntegerField(
-        _("warn at % of target"),
+        _("warning threshold (percent of the target)"),
         default=75,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
     )

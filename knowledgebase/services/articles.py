@@ -196,9 +196,9 @@ def draft_article_from_ticket(*, ticket, editor=None, now: datetime | None = Non
     environment = ", ".join(v for v in (ticket.get_erp_system_display(), ticket.erp_version) if v)
     body = "\n\n".join(
         [
-            f"## {_('Problem')}",
+            "## " + _("Problem"),
             *[p for p in problem if p],
-            f"## {_('Solution')}",
+            "## " + _("Solution"),
             reply.body,
         ]
     )

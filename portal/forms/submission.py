@@ -70,7 +70,11 @@ class MultipleFileField(forms.FileField):
 def plugin_version_choices() -> list[tuple[str, str]]:
     choices = [("", _("Choose a version"))]
     for version in PluginVersion.objects.order_by("-released_on"):
-        label = version.version if version.is_supported else f"{version.version} ({_('no longer supported')})"
+        label = (
+            version.version
+            if version.is_supported
+            else _("%(version)s (no longer supported)") % {"version": version.version}
+        )
         choices.append((version.version, label))
     return choices
 
