@@ -19,3 +19,6 @@ STORAGES = {
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="kuaixiang-test-static-"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Assertions read English source strings unless a test asks for Chinese; the product default
+# (zh-hans) is covered by config/tests/test_i18n.py.
+LANGUAGE_CODE = "en"
