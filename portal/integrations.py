@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
 from helpdesk.models import SubmissionAttempt, Ticket, User
-from knowledgebase.search import search
+from knowledgebase.search import suggest
 from knowledgebase.selectors import home as kb_home
 from knowledgebase.services import deflection
 
@@ -58,7 +58,7 @@ def suggestions(*, user: User, query: str, limit: int = 6) -> list[dict[str, str
     """KB, FAQ and forum matches for the summary, shaped like the suggest endpoint's JSON."""
     if not query.strip():
         return []
-    hits = search(query=query, user=user, limit=limit, count=False)
+    hits = suggest(query=query, user=user, limit=limit)
     return [
         {
             "title": h.title,

@@ -43,7 +43,7 @@ cat <<MSG
     customer@example.com    customer, organization admin (华东纺织, Advanced plan)
     customer2@example.com   customer of another organization (深圳前海物流, Urgent plan)
     agent@example.com       agent
-    manager@example.com     manager (reports)
+    manager@example.com     manager (SLA plans, calendars, teams)
     admin@example.com       superuser
   Mail is written to var/mail/; worker and watcher logs are in var/.  Ctrl-C stops everything.
 

@@ -142,7 +142,7 @@ def seed_stories(world: dict, people: dict[str, User], *, now: datetime) -> int:
             requester=people[story["requester"]],
             category=world["categories"][story["category"]],
             subject=story["subject"],
-            details=story["details"],
+            details={"occurred_at": created - timedelta(minutes=40), **story["details"]},
             priority=story["priority"],
             now=created,
         )

@@ -4,6 +4,7 @@ index_document(doc_type=..., object_id=..., title=..., url=..., kind=..., kind_l
                visibility=..., body=..., tags=..., published_at=...)
 remove_document(doc_type=..., object_id=...)
 search(query=..., user=..., kinds=None, limit=20, offset=0) -> SearchResults
+suggest(query=..., user=..., limit=5) -> SearchResults   (a typed summary: phrases, then partial matches)
 """
 
 from .engine import (
@@ -16,6 +17,7 @@ from .engine import (
     remove_document,
     search,
 )
+from .suggest import suggest
 from .tokenize import normalise_for_index, normalise_query
 
 __all__ = [
@@ -29,4 +31,5 @@ __all__ = [
     "rebuild_fulltext",
     "remove_document",
     "search",
+    "suggest",
 ]

@@ -231,27 +231,30 @@ def search(
         scored, total = backends.for_connection().query(full, filters, count=count)
     else:
         scored, total = _like_query(query, filters, count=count)
-    docs = SearchDocument.objects.in_bulk([pk for pk, _ in scored])
-    for pk, score in scored:
-        doc = docs.get(pk)
-        if doc is None:
-            continue
-        results.hits.append(
-            SearchHit(
-                title=doc.title,
-                url=doc.url,
-                kind=doc.kind,
-                kind_label=doc.kind_label,
-                snippet=snippet(doc.text, needles),
-                title_html=highlight(doc.title, needles),
-                score=score,
-                doc_type=doc.doc_type,
-                object_id=doc.object_id,
-            )
-        )
+    results.hits.extend(build_hits(scored, needles))
     results.total = total if count else len(results.hits)
     results.total_capped = total >= COUNT_CAP
     return results
+
+
+def build_hits(scored: Sequence[tuple[int, float]], needles: set[str]) -> list[SearchHit]:
+    """Search hits, in the order given, for (document pk, score) pairs."""
+    docs = SearchDocument.objects.in_bulk([pk for pk, _ in scored])
+    return [
+        SearchHit(
+            title=doc.title,
+            url=doc.url,
+            kind=doc.kind,
+            kind_label=doc.kind_label,
+            snippet=snippet(doc.text, needles),
+            title_html=highlight(doc.title, needles),
+            score=score,
+            doc_type=doc.doc_type,
+            object_id=doc.object_id,
+        )
+        for pk, score in scored
+        if (doc := docs.get(pk)) is not None
+    ]
 
 
 def _like_query(

@@ -178,3 +178,32 @@ def test_offset_pages_through_results_without_overlap(corpus):
 )
 def test_odd_queries_never_raise(corpus, query):
     search(query=query, user=ANON, now=NOW)
+
+
+def suggested(query, user=ANON, **kwargs):
+    from knowledgebase.search import suggest
+
+    return [hit.title for hit in suggest(query=query, user=user, now=NOW, **kwargs).hits]
+
+
+def test_a_typed_sentence_finds_articles_sharing_its_words(corpus):
+    # The sentence appears in no article verbatim, so the strict search finds nothing …
+    assert titles("收款单生成凭证失败") == []
+    # … but the suggestion panel offers the articles that cover most of its words.
+    found = suggested("收款单生成凭证失败")
+    assert found[0] in {"凭证生成失败：科目不存在", "U8 收款单无法生成凭证"}
+    assert set(found) >= {"凭证生成失败：科目不存在", "U8 收款单无法生成凭证"}
+    assert "Voucher posting checklist" not in found
+
+
+def test_suggestions_put_exact_matches_first_and_ignore_weak_overlaps(corpus):
+    found = suggested("红字冲销")
+    assert found[0] == "红字冲销的操作步骤"
+    # One shared chunk out of many is not a suggestion.
+    assert suggested("科目余额表打印格式设置") == []
+
+
+def test_suggestions_respect_visibility(corpus):
+    article(title="内部：凭证生成失败排查手册", body_md="仅客服可见", visibility=Visibility.AGENTS)
+    assert "内部：凭证生成失败排查手册" not in suggested("凭证生成失败排查")
+    assert "内部：凭证生成失败排查手册" in suggested("凭证生成失败排查", user=AgentFactory())

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from knowledgebase.forms import SearchForm
 from knowledgebase.models import Kind
 from knowledgebase.search import search
+from knowledgebase.search import suggest as suggest_documents
 from knowledgebase.services.search_log import log_search
 
 PAGE_SIZE = 20
@@ -45,7 +46,7 @@ def suggest(request: HttpRequest) -> JsonResponse:
     query = request.GET.get("q", "")[:200]
     kinds = [k for k in request.GET.getlist("kind") if k in Kind.values] or None
     hits = (
-        search(query=query, user=request.user, kinds=kinds, limit=SUGGESTIONS, count=False)
+        suggest_documents(query=query, user=request.user, kinds=kinds, limit=SUGGESTIONS)
         if query.strip()
         else []
     )
