@@ -54,7 +54,7 @@ def recent_topics(*, user: User, limit: int = 5) -> list:
 # --- Suggestions and deflection ------------------------------------------------------------
 
 
-def suggestions(*, user: User, query: str, limit: int = 6) -> list[dict[str, str]]:
+def suggestions(*, user: User, query: str, limit: int = 5) -> list[dict[str, str]]:
     """KB, FAQ and forum matches for the summary, shaped like the suggest endpoint's JSON."""
     if not query.strip():
         return []

@@ -30,7 +30,13 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
+# Project apps first: where two catalogues translate the same English text (Django's admin
+# says 概览 for "Summary"), the earlier app wins, and ours know their context.
 INSTALLED_APPS = [
+    "helpdesk",
+    "knowledgebase",
+    "community",
+    "portal",
     "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -43,10 +49,6 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_tasks_db",
-    "helpdesk",
-    "knowledgebase",
-    "community",
-    "portal",
 ]
 
 MIDDLEWARE = [
