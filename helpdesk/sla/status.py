@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Ticket
@@ -27,15 +28,22 @@ TARGET_LABELS = {
 }
 
 
+BREACHED_EARLIER = _("breached earlier")
+
+
 @dataclass(frozen=True)
 class SlaBadge:
     state: str
     target: str = ""
     due_at: datetime | None = None
     remaining_seconds: int | None = None  # business seconds; negative when overdue
+    # A target missed before (e.g. a late first response) while the current one is on track.
+    breached_before: bool = False
 
     @property
     def label(self) -> str:
+        if self.breached_before and self.state not in ("breached", "met", "none"):
+            return f"{STATES[self.state]} ({BREACHED_EARLIER})"
         return str(STATES[self.state])
 
     @property
@@ -50,13 +58,14 @@ class SlaBadge:
 
 
 def format_duration(seconds: int) -> str:
+    """Business time left (or, negative, overdue) as agents read it: 2h 09m, 3d 4h."""
     sign = "-" if seconds < 0 else ""
     minutes = abs(seconds) // 60
     hours, minutes = divmod(minutes, 60)
     if hours >= 24:
         days, hours = divmod(hours, 24)
-        return f"{sign}{days}d {hours}h"
-    return f"{sign}{hours}h {minutes:02d}m"
+        return sign + gettext("%(days)dd %(hours)dh") % {"days": days, "hours": hours}
+    return sign + gettext("%(hours)dh %(minutes)02dm") % {"hours": hours, "minutes": minutes}
 
 
 def _pending_targets(ticket: Ticket) -> list[tuple[str, datetime]]:
@@ -71,6 +80,11 @@ def _pending_targets(ticket: Ticket) -> list[tuple[str, datetime]]:
 
 
 def badge_for(ticket: Ticket, *, now: datetime, calendar: business_time.BusinessCalendar | None) -> SlaBadge:
+    """The badge for the target that matters now: the earliest one still owed.
+
+    "Breached" means that target is overdue now (or, once the ticket is done, that any target
+    was missed); a miss in the past on an open ticket shows as a note on the current state.
+    """
     snap = ticket.sla_snapshot or {}
     breached = ticket.first_response_breached or ticket.next_response_breached or ticket.resolution_breached
     if not snap:
@@ -78,7 +92,7 @@ def badge_for(ticket: Ticket, *, now: datetime, calendar: business_time.Business
     if not ticket.is_open:
         return SlaBadge("breached" if breached else "met")
     if ticket.sla_paused_since is not None:
-        return SlaBadge("paused")
+        return SlaBadge("paused", breached_before=breached)
     pending = _pending_targets(ticket)
     if not pending:
         return SlaBadge("breached" if breached else "met")
@@ -89,14 +103,12 @@ def badge_for(ticket: Ticket, *, now: datetime, calendar: business_time.Business
         remaining = business_time.business_seconds_between(calendar, now, due)
     else:
         remaining = -business_time.business_seconds_between(calendar, due, now)
-    if breached or remaining < 0 or due <= now:
+    if due <= now:
         return SlaBadge("breached", target, due, remaining)
-    minutes_key = f"{target}_minutes"
-    budget = snap.get(minutes_key, 0) * 60
+    budget = snap.get(f"{target}_minutes", 0) * 60
     warn_share = 100 - snap.get("warn_at_percent", 75)
-    if budget and remaining * 100 <= budget * warn_share:
-        return SlaBadge("warning", target, due, remaining)
-    return SlaBadge("running", target, due, remaining)
+    state = "warning" if budget and remaining * 100 <= budget * warn_share else "running"
+    return SlaBadge(state, target, due, remaining, breached_before=breached)
 
 
 def badges_for(tickets: Iterable[Ticket], *, now: datetime) -> dict[int, SlaBadge]:

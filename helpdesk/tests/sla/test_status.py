@@ -1,0 +1,72 @@
+"""The SLA badge agents see: which target matters now and how much business time is left."""
+
+from datetime import timedelta
+
+import pytest
+
+from helpdesk.models import Status
+from helpdesk.services.conversation import record_agent_reply
+from helpdesk.services.workflow import set_status
+from helpdesk.sla.status import badges_for
+from helpdesk.tests.factories import AgentFactory, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def badge(ticket, now):
+    ticket.refresh_from_db()
+    return badges_for([ticket], now=now)[ticket.pk]
+
+
+def test_new_ticket_counts_down_the_first_response_in_business_time(monday_9am):
+    ticket = submit(now=monday_9am)  # Advanced P3: 8 business hours → Mon 18:00
+    shown = badge(ticket, monday_9am + timedelta(hours=1))
+    assert (shown.state, shown.target) == ("running", "first_response")
+    assert shown.remaining_seconds == 7 * 3600
+    assert shown.remaining_text == "7h 00m"
+
+
+def test_warning_once_three_quarters_of_the_target_are_used(monday_9am):
+    ticket = submit(now=monday_9am)
+    # 09:00 + 6.5 business hours (lunch 12–13 excluded) = 16:30; 1.5 h of 8 h left < 25 %.
+    shown = badge(ticket, monday_9am + timedelta(hours=7, minutes=30))
+    assert shown.state == "warning"
+    assert shown.remaining_seconds == 90 * 60
+
+
+def test_overdue_target_is_breached_with_negative_business_time(monday_9am):
+    ticket = submit(now=monday_9am)
+    # Due Mon 18:00; the evening does not count, so at Tue 10:00 it is one business hour late.
+    shown = badge(ticket, monday_9am + timedelta(hours=25))
+    assert shown.state == "breached"
+    assert shown.remaining_seconds == -3600
+    assert badge(ticket, monday_9am + timedelta(hours=10)).state == "breached"
+
+
+def test_a_past_miss_is_a_note_when_the_current_target_is_on_track(monday_9am):
+    ticket = submit(now=monday_9am)
+    agent = AgentFactory()
+    late = monday_9am + timedelta(hours=10)
+    record_agent_reply(ticket=ticket, author=agent, body="抱歉回复晚了", now=late)
+    shown = badge(ticket, late + timedelta(minutes=5))
+    assert shown.state == "running"
+    assert shown.breached_before
+    assert "breached earlier" in shown.label
+
+
+def test_paused_and_finished_tickets(monday_9am):
+    ticket = submit(now=monday_9am)
+    agent = AgentFactory()
+    record_agent_reply(
+        ticket=ticket, author=agent, body="请提供日志", status=Status.PENDING_CUSTOMER, now=monday_9am
+    )
+    assert badge(ticket, monday_9am + timedelta(days=3)).state == "paused"
+    set_status(ticket=ticket, status=Status.RESOLVED, actor=agent, now=monday_9am + timedelta(days=3))
+    assert badge(ticket, monday_9am + timedelta(days=3)).state == "met"
+
+
+def test_badges_for_a_page_cost_one_query_however_many_tickets(monday_9am, django_assert_num_queries):
+    tickets = [submit(now=monday_9am) for _ in range(5)]
+    badges_for(tickets, now=monday_9am)  # warm the calendar cache
+    with django_assert_num_queries(1):
+        badges_for(tickets, now=monday_9am)
