@@ -153,7 +153,13 @@ def support_status(*, user: User, now: datetime) -> SupportStatus | None:
 
 def arrival_hours(*, ticket: Ticket) -> Hours | None:
     """Whether the ticket arrived inside the hours of whoever answers it (its team, else its
-    plan) and when they open if not."""
+    plan) and when they open if not.
+
+    None when the plan's clock runs around the clock (Urgent): its promise is one hour, day or
+    night, so "support opens Monday" would be untrue however the team is staffed.
+    """
+    if ticket.sla_calendar_id and business_time.is_24x7(load_calendar(ticket.sla_calendar_id)):
+        return None
     if ticket.team_id:
         return _hours(ticket.team.name, ticket.team.calendar_id, ticket.created_at)
     if ticket.sla_calendar_id:
