@@ -5,7 +5,14 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from helpdesk.tests.factories import CategoryFactory, CustomerFactory, OrganizationFactory, TeamFactory, plan, submit
+from helpdesk.tests.factories import (
+    CategoryFactory,
+    CustomerFactory,
+    OrganizationFactory,
+    TeamFactory,
+    plan,
+    submit,
+)
 
 pytestmark = pytest.mark.django_db
 
