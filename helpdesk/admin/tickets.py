@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from helpdesk.admin_site import admin_site
 from helpdesk.clock import resolve_now
 from helpdesk.models import Ticket
+from helpdesk.search import matching_ticket_ids
 from helpdesk.services.tickets import submit_ticket
 from helpdesk.sla.status import badges_for
 
@@ -99,15 +100,21 @@ class TicketAdmin(KxModelAdmin):
         return changelist
 
     def get_search_results(self, request, queryset: QuerySet[Ticket], search_term: str):
-        pk = Ticket.pk_from_reference(search_term)
-        if pk is not None and search_term.strip().upper().startswith("KX"):
-            # An explicit reference names exactly one ticket.
+        """A reference names one ticket; an email finds the requester's tickets; anything else
+        goes to the shared full-text index (subject, description, conversation; Chinese too)."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        pk = Ticket.pk_from_reference(term)
+        if pk is not None and term.upper().startswith("KX"):
             return queryset.filter(pk=pk), False
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if "@" in term:
+            return queryset.filter(requester__email__icontains=term), False
+        ids = matching_ticket_ids(query=term, user=request.user)
         if pk is not None:
             # A bare number may be a reference or text (an error code, a voucher number).
-            results = results | queryset.filter(pk=pk)
-        return results, may_have_duplicates
+            ids.append(pk)
+        return queryset.filter(pk__in=ids), False
 
     @admin.display(description=gettext_lazy("reference"), ordering="pk")
     def reference_column(self, ticket: Ticket) -> str:

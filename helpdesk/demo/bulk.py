@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from helpdesk.models import Priority, SatisfactionRating, Status, Ticket, TicketEvent, TicketPause, User
+from helpdesk.search import index_tickets
 from helpdesk.sla import business_time
 from helpdesk.sla.calendars import load_calendars
 from helpdesk.sla.clock import find_target
@@ -75,6 +76,7 @@ def generate_tickets(
                 ],
                 batch_size=1000,
             )
+            index_tickets(tickets)
             TicketPause.objects.bulk_create(
                 [
                     TicketPause(ticket=t, started_at=t.sla_paused_since, status=t.status)

@@ -36,9 +36,9 @@ def agent_workspace(*, user: User) -> dict[str, list[Ticket]]:
         # Not live(): "merged_into IS NULL" steers SQLite onto the FK index and a sort of every
         # ticket; a freshly merged ticket is a recent update worth seeing anyway.
         "recent": list(
-            Ticket.objects.select_related("requester", "organization", "assignee", "team").order_by("-updated_at")[
-                :PANEL_SIZE
-            ]
+            Ticket.objects.select_related("requester", "organization", "assignee", "team").order_by(
+                "-updated_at"
+            )[:PANEL_SIZE]
         ),
     }
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.clock import resolve_now
 from helpdesk.models import Channel, Status, Ticket, TicketEvent, TicketMessage, User
+from helpdesk.search import index_ticket
 from helpdesk.sla import clock
 
 from . import notifications
@@ -45,6 +46,8 @@ def _add_message(
         store_attachment(
             ticket=ticket, upload=upload, uploaded_by=author, message=message, is_internal=internal
         )
+    # The ticket search finds words from the conversation too.
+    index_ticket(ticket)
     return message
 
 

@@ -21,6 +21,7 @@ from helpdesk.models import (
     User,
 )
 from helpdesk.quality import score_description
+from helpdesk.search import index_ticket, unindex_ticket
 from helpdesk.sla import clock
 
 from . import notifications
@@ -130,6 +131,7 @@ def submit_ticket(
             "first_response_due_at": _iso(ticket.first_response_due_at),
         },
     )
+    index_ticket(ticket)
     notifications.ticket_received(ticket, now=now)
     notifications.team_new_ticket(ticket, now=now)
     return ticket
@@ -307,4 +309,6 @@ def merge_tickets(
         new=source.reference,
         data={"from": source.pk, "messages": moved_messages, "attachments": moved_files},
     )
+    unindex_ticket(source)
+    index_ticket(target)
     return target

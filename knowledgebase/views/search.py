@@ -22,7 +22,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         query, kind, page = form.cleaned_data["q"], form.cleaned_data["kind"], form.cleaned_data["page"] or 1
         if query:
-            kinds = [kind] if kind else None
+            # Only knowledge-base kinds: the same index also holds agents-only ticket documents.
+            kinds = [kind] if kind else list(Kind.values)
             offset = (page - 1) * PAGE_SIZE
             results = search(query=query, user=request.user, kinds=kinds, limit=PAGE_SIZE, offset=offset)
             if page == 1:
@@ -44,7 +45,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def suggest(request: HttpRequest) -> JsonResponse:
     """Up to five matches for as-you-type panels; reads only, so it is safe to call often."""
     query = request.GET.get("q", "")[:200]
-    kinds = [k for k in request.GET.getlist("kind") if k in Kind.values] or None
+    kinds = [k for k in request.GET.getlist("kind") if k in Kind.values] or list(Kind.values)
     hits = (
         suggest_documents(query=query, user=request.user, kinds=kinds, limit=SUGGESTIONS)
         if query.strip()
