@@ -19,7 +19,8 @@ AGENTS_ONLY = "agents"
 # broad to be read anyway (the admin says so).
 MAX_MATCHES = 500
 
-DESCRIPTION_FIELDS = (
+# The free-text parts of the description (the rest are flags, numbers and choices).
+SEARCHED_FIELDS = (
     "symptoms",
     "error_message",
     "steps_to_reproduce",
@@ -34,7 +35,7 @@ DESCRIPTION_FIELDS = (
 
 
 def ticket_document(ticket: Ticket, messages: Iterable[str] = ()) -> DocumentData:
-    body = "\n".join([*(getattr(ticket, name) for name in DESCRIPTION_FIELDS), *messages])
+    body = "\n".join([*(getattr(ticket, name) for name in SEARCHED_FIELDS), *messages])
     return DocumentData(
         doc_type=DOC_TYPE,
         object_id=str(ticket.pk),

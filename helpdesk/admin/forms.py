@@ -19,8 +19,8 @@ from helpdesk.models import (
     TicketMessage,
     User,
 )
+from helpdesk.models.tickets import DESCRIPTION_FIELDS
 from helpdesk.services.attachments import ACCEPT_ATTRIBUTE, validate_upload
-from helpdesk.services.tickets import DESCRIPTION_FIELDS
 
 
 def active_agents():
@@ -60,25 +60,7 @@ class TicketChangeForm(forms.ModelForm):
 # Channels an agent records when opening a ticket for a customer; web, API and forum
 # tickets come in through their own doors.
 AGENT_CHANNELS = [(c.value, c.label) for c in (Channel.PHONE, Channel.CHAT, Channel.EMAIL)]
-ADD_DETAIL_FIELDS = [
-    "symptoms",
-    "occurred_at",
-    "long_standing",
-    "error_message",
-    "no_error_shown",
-    "steps_to_reproduce",
-    "expected_result",
-    "actual_result",
-    "erp_system",
-    "erp_version",
-    "plugin_version",
-    "environment",
-    "impact",
-    "posting_blocked",
-    "affected_users",
-    "voucher_numbers",
-]
-assert set(ADD_DETAIL_FIELDS) <= DESCRIPTION_FIELDS
+ADD_DETAIL_FIELDS = list(DESCRIPTION_FIELDS)
 
 
 class TicketAddForm(forms.ModelForm):

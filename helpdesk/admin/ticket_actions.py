@@ -63,23 +63,28 @@ def assign_to_me(modeladmin, request, queryset):
     )
 
 
-@admin.action(description=gettext_lazy("Change status…"), permissions=["change"])
-def change_status(modeladmin, request, queryset):
-    form = StatusActionForm(request.POST if "apply" in request.POST else None)
+def _choose_and_apply(modeladmin, request, queryset, *, form_class, field, apply, action, title, button):
+    """An action that first asks for one value (a status, a priority), then applies it to each
+    selected ticket through a service."""
+    form = form_class(request.POST if "apply" in request.POST else None)
     if form.is_bound and form.is_valid():
-        status = form.cleaned_data["status"]
-        _apply_each(
-            modeladmin,
-            request,
-            queryset,
-            lambda ticket: set_status(ticket=ticket, status=status, actor=request.user),
-        )
+        value = form.cleaned_data[field]
+        _apply_each(modeladmin, request, queryset, lambda ticket: apply(ticket, value))
         return None
     return _intermediate_page(
+        modeladmin, request, queryset, form=form, action=action, title=title, button=button
+    )
+
+
+@admin.action(description=gettext_lazy("Change status…"), permissions=["change"])
+def change_status(modeladmin, request, queryset):
+    return _choose_and_apply(
         modeladmin,
         request,
         queryset,
-        form=form,
+        form_class=StatusActionForm,
+        field="status",
+        apply=lambda ticket, status: set_status(ticket=ticket, status=status, actor=request.user),
         action="change_status",
         title=_("Change the status of these tickets"),
         button=_("Change status"),
@@ -88,21 +93,13 @@ def change_status(modeladmin, request, queryset):
 
 @admin.action(description=gettext_lazy("Change priority…"), permissions=["change"])
 def change_priority(modeladmin, request, queryset):
-    form = PriorityActionForm(request.POST if "apply" in request.POST else None)
-    if form.is_bound and form.is_valid():
-        priority = form.cleaned_data["priority"]
-        _apply_each(
-            modeladmin,
-            request,
-            queryset,
-            lambda ticket: set_priority(ticket=ticket, priority=priority, actor=request.user),
-        )
-        return None
-    return _intermediate_page(
+    return _choose_and_apply(
         modeladmin,
         request,
         queryset,
-        form=form,
+        form_class=PriorityActionForm,
+        field="priority",
+        apply=lambda ticket, priority: set_priority(ticket=ticket, priority=priority, actor=request.user),
         action="change_priority",
         title=_("Change the priority of these tickets"),
         button=_("Change priority"),

@@ -114,23 +114,6 @@ class TicketCreateSerializer(serializers.Serializer):
     plugin_version = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
     voucher_numbers = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
-    DETAIL_FIELDS = (
-        "symptoms",
-        "occurred_at",
-        "long_standing",
-        "error_message",
-        "no_error_shown",
-        "steps_to_reproduce",
-        "expected_result",
-        "actual_result",
-        "environment",
-        "impact",
-        "erp_system",
-        "erp_version",
-        "plugin_version",
-        "voucher_numbers",
-    )
-
 
 class ReplySerializer(serializers.Serializer):
     body = serializers.CharField()

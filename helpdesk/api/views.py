@@ -9,6 +9,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from helpdesk.models import Category, PluginVersion, TicketMessage
+from helpdesk.models.tickets import DESCRIPTION_FIELDS
 from helpdesk.selectors.tickets import visible_tickets
 from helpdesk.services.conversation import add_internal_note, record_agent_reply, record_customer_reply
 from helpdesk.services.tickets import submit_ticket
@@ -67,7 +68,7 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 requester=requester,
                 category=values["category"],
                 subject=values["subject"],
-                details={k: values[k] for k in TicketCreateSerializer.DETAIL_FIELDS if k in values},
+                details={k: values[k] for k in DESCRIPTION_FIELDS if k in values},
                 priority=values["priority"] if request.user.is_staff else "p3",
                 channel=values["channel"],
                 created_by=request.user if request.user.is_staff else None,

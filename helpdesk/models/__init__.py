@@ -21,10 +21,11 @@ from .organizations import Category, Organization, PluginVersion, Team
 from .outbox import OutboundEmail
 from .sla import BusinessCalendar, BusinessHours, CalendarOverride, SLAPlan, SLATarget, Weekday
 from .submissions import SubmissionAttempt
-from .tickets import InvalidTransition, Ticket
+from .tickets import DESCRIPTION_FIELDS, InvalidTransition, Ticket
 from .users import CustomerProfile, User
 
 __all__ = [
+    "DESCRIPTION_FIELDS",
     "OPEN_STATUSES",
     "PAUSED_STATUSES",
     "Attachment",

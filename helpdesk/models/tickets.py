@@ -19,6 +19,26 @@ from .choices import (
 )
 
 REFERENCE_PREFIX = "KX-"
+# The structured problem description, in the order forms show it. One list for the portal
+# form, the agents' add form, the API and submit_ticket.
+DESCRIPTION_FIELDS: tuple[str, ...] = (
+    "symptoms",
+    "occurred_at",
+    "long_standing",
+    "error_message",
+    "no_error_shown",
+    "steps_to_reproduce",
+    "expected_result",
+    "actual_result",
+    "erp_system",
+    "erp_version",
+    "plugin_version",
+    "environment",
+    "impact",
+    "posting_blocked",
+    "affected_users",
+    "voucher_numbers",
+)
 REFERENCE_RE = re.compile(r"^\s*(?:KX-?)?0*(\d{1,12})\s*$", re.IGNORECASE)
 
 

@@ -65,14 +65,17 @@ def ticket_received(ticket: Ticket, *, now: datetime | None = None) -> None:
     )
 
 
+def _team_recipients(team) -> list[str]:
+    """The team's shared mailbox, else every active member."""
+    if team.email:
+        return [team.email]
+    return list(team.members.filter(is_active=True).values_list("email", flat=True))
+
+
 def team_new_ticket(ticket: Ticket, *, now: datetime | None = None) -> None:
     if ticket.team is None:
         return
-    recipients = (
-        [ticket.team.email]
-        if ticket.team.email
-        else list(ticket.team.members.filter(is_active=True).values_list("email", flat=True))
-    )
+    recipients = _team_recipients(ticket.team)
     _queue(
         template="team_new_ticket",
         recipients=recipients,
@@ -131,11 +134,7 @@ def sla_alert(
     if ticket.assignee and ticket.assignee.is_active:
         recipients = [ticket.assignee.email]
     elif ticket.team:
-        recipients = (
-            [ticket.team.email]
-            if ticket.team.email
-            else list(ticket.team.members.filter(is_active=True).values_list("email", flat=True))
-        )
+        recipients = _team_recipients(ticket.team)
     else:
         return
     _queue(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.clock import resolve_now
 from helpdesk.models import (
+    DESCRIPTION_FIELDS,
     Category,
     Channel,
     Priority,
@@ -28,27 +29,6 @@ from . import notifications
 from .attachments import store_attachment
 from .events import record_event
 from .routing import route_team
-
-DESCRIPTION_FIELDS = frozenset(
-    {
-        "symptoms",
-        "occurred_at",
-        "long_standing",
-        "error_message",
-        "no_error_shown",
-        "steps_to_reproduce",
-        "expected_result",
-        "actual_result",
-        "environment",
-        "impact",
-        "posting_blocked",
-        "affected_users",
-        "voucher_numbers",
-        "erp_system",
-        "erp_version",
-        "plugin_version",
-    }
-)
 
 
 def _customer_organization(requester: User):
@@ -83,7 +63,7 @@ def submit_ticket(
         existing = Ticket.objects.filter(submission_key=submission_key).first()
         if existing is not None:
             return existing
-    unknown = set(details) - DESCRIPTION_FIELDS
+    unknown = set(details) - set(DESCRIPTION_FIELDS)
     if unknown:
         raise ValueError(f"unknown ticket detail fields: {sorted(unknown)}")
     organization = _customer_organization(requester)

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Category, ErpSystem, PluginVersion
+from helpdesk.models.tickets import DESCRIPTION_FIELDS
 from helpdesk.quality import QualityReport, score_description
 from helpdesk.services.attachments import ACCEPT_ATTRIBUTE
-from helpdesk.services.tickets import DESCRIPTION_FIELDS
 
 
 def active_categories():
