@@ -179,6 +179,46 @@ class PlanSummary:
     is_current: bool
 
 
+@dataclass(frozen=True)
+class Promise:
+    """The first-response promise applied to one ticket, for the confirmation's plain words."""
+
+    plan_name: str
+    minutes: int
+    around_the_clock: bool
+    week: list[tuple[str, str]]  # grouped: ("Monday – Friday", "09:00–12:00, 13:00–18:00")
+    timezone: str
+
+
+def first_response_promise(*, ticket: Ticket) -> Promise | None:
+    """What the ticket's plan promised at submission (its snapshot, not today's plan)."""
+    snap = ticket.sla_snapshot or {}
+    if not snap or ticket.sla_calendar_id is None:
+        return None
+    calendar = load_calendar(ticket.sla_calendar_id)
+    rows = BusinessHours.objects.filter(calendar_id=ticket.sla_calendar_id).order_by(
+        "weekday", "start_minute"
+    )
+    return Promise(
+        plan_name=snap.get("plan", ""),
+        minutes=snap["first_response_minutes"],
+        around_the_clock=business_time.is_24x7(calendar),
+        week=_group_days(_week_in_words(list(rows))),
+        timezone=calendar.timezone,
+    )
+
+
+def _group_days(days: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Runs of consecutive days with the same hours become one line: Monday – Friday."""
+    groups: list[list] = []
+    for label, spans in days:
+        if groups and groups[-1][2] == spans:
+            groups[-1][1] = label
+        else:
+            groups.append([label, label, spans])
+    return [(first if first == last else f"{first} – {last}", spans) for first, last, spans in groups]
+
+
 def _week_in_words(rows: list[BusinessHours]) -> list[tuple[str, str]]:
     by_day: dict[int, list[str]] = {}
     for row in rows:
@@ -199,7 +239,7 @@ def plans_overview(*, user: User) -> list[PlanSummary]:
     return [
         PlanSummary(
             plan=plan,
-            hours=_week_in_words(list(plan.calendar.hours.all())),
+            hours=_group_days(_week_in_words(list(plan.calendar.hours.all()))),
             timezone=plan.calendar.timezone,
             targets=list(plan.targets.all()),
             is_current=plan.pk == current,

@@ -6,12 +6,12 @@ cd "$(dirname "$0")/.."
 PY=$PWD/.venv/bin/python
 for app in helpdesk portal knowledgebase community; do
   mkdir -p "$app/locale"
-  (cd "$app" && $PY ../manage.py makemessages -l zh_Hans -l en --no-obsolete --keep-pot -v0 \
+  (cd "$app" && $PY ../manage.py makemessages -l zh_Hans -l en --no-obsolete --no-wrap --keep-pot -v0 \
      --ignore 'tests/*')
-  (cd "$app" && $PY ../manage.py makemessages -d djangojs -l zh_Hans -l en --no-obsolete -v0 --ignore 'tests/*' 2>/dev/null || true)
+  (cd "$app" && $PY ../manage.py makemessages -d djangojs -l zh_Hans -l en --no-obsolete --no-wrap -v0 --ignore 'tests/*' 2>/dev/null || true)
 done
 mkdir -p locale
-$PY manage.py makemessages -l zh_Hans -l en --no-obsolete --keep-pot -v0 \
+$PY manage.py makemessages -l zh_Hans -l en --no-obsolete --no-wrap --keep-pot -v0 \
   --ignore '.venv/*' --ignore 'helpdesk/*' --ignore 'portal/*' --ignore 'knowledgebase/*' \
   --ignore 'community/*' --ignore 'staticfiles/*' --ignore 'var/*' --ignore 'test-artifacts/*'
 # English is the source language: rebuild its catalogues from the fresh templates, so no

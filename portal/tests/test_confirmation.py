@@ -49,3 +49,21 @@ def test_no_note_inside_support_hours(client):
 
 def test_no_note_for_a_round_the_clock_plan_even_when_the_team_is_away(client):
     assert 'id="outside-hours"' not in confirmation(client, tier="urgent", now=SATURDAY_NOON)
+
+
+def test_the_plan_promise_is_explained_in_plain_words(client):
+    page = confirmation(client, tier="advanced", now=MONDAY_TEN)
+    assert "promises a first response within 8 hours of support time" in page
+    assert "Monday – Friday" in page
+    assert "09:00–12:00, 13:00–18:00" in page
+
+
+def test_a_round_the_clock_promise_says_so(client):
+    page = confirmation(client, tier="urgent", now=SATURDAY_NOON)
+    assert "within 1 hour, around the clock" in page
+
+
+def test_the_standard_promise_counts_whole_working_days(client):
+    page = confirmation(client, tier="standard", now=MONDAY_TEN)
+    assert "within 24 hours of support time" in page
+    assert "Monday – Friday" in page and "all day" in page

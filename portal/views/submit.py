@@ -142,6 +142,7 @@ def done(request: HttpRequest, reference: str) -> HttpResponse:
     context = {
         "ticket": ticket,
         "hours": selectors.arrival_hours(ticket=ticket),
+        "promise": selectors.first_response_promise(ticket=ticket),
         "user_timezone": request.user.customer_profile.effective_timezone,
     }
     return render(request, "portal/submit/done.html", context)
