@@ -40,6 +40,12 @@ class Channel(models.TextChoices):
     FORUM = "forum", _("Forum")
 
 
+class SlaTarget(models.TextChoices):
+    FIRST_RESPONSE = "first_response", _("first response")
+    NEXT_RESPONSE = "next_response", _("next response")
+    RESOLUTION = "resolution", _("resolution")
+
+
 class Status(models.TextChoices):
     NEW = "new", _("New")
     OPEN = "open", _("Open")

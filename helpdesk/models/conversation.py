@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Channel, Status
+from .choices import Channel, SlaTarget, Status
 from .tickets import Ticket
 
 
@@ -173,6 +173,22 @@ class TicketEvent(models.Model):
         if self.pk is not None:
             raise ValidationError("Ticket events are append-only.")
         super().save(*args, **kwargs)
+
+    @property
+    def old_display(self) -> str:
+        return _value_label(self.old_value)
+
+    @property
+    def new_display(self) -> str:
+        return _value_label(self.new_value)
+
+
+def _value_label(value: str) -> str:
+    """Stored codes (open, first_response) read as their labels; names and text stay as they are."""
+    for choices in (Status, SlaTarget):
+        if value in choices.values:
+            return str(choices(value).label)
+    return value
 
 
 class CannedResponse(models.Model):

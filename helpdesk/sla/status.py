@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Ticket
+from helpdesk.models.choices import SlaTarget
 
 from . import business_time
 from .calendars import load_calendars
@@ -21,11 +22,7 @@ STATES = {
     "breached": _("Breached"),
     "paused": _("Paused"),
 }
-TARGET_LABELS = {
-    "first_response": _("first response"),
-    "next_response": _("next response"),
-    "resolution": _("resolution"),
-}
+TARGET_LABELS = dict(SlaTarget.choices)
 
 
 BREACHED_EARLIER = _("breached earlier")

@@ -165,3 +165,11 @@ def test_rating_outside_one_to_five_is_refused(agent, score):
     set_status(ticket=ticket, status=Status.RESOLVED, actor=agent)
     with pytest.raises(ValidationError):
         rate_ticket(token=SatisfactionRating.objects.get(ticket=ticket).token, score=score)
+
+
+def test_audit_trail_reads_status_codes_as_labels(agent, monday_9am):
+    ticket = submit(now=monday_9am)
+    set_status(ticket=ticket, status=Status.PENDING_CUSTOMER, actor=agent, now=monday_9am)
+    event = ticket.events.get(kind=TicketEvent.Kind.STATUS)
+    assert (event.old_value, event.new_value) == ("new", "pending_customer")
+    assert (event.old_display, event.new_display) == ("New", "Waiting on customer")
