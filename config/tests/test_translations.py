@@ -9,7 +9,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PO_FILES = sorted(
-    p for p in ROOT.glob("**/locale/*/LC_MESSAGES/*.po") if ".venv" not in p.parts and "site-packages" not in p.parts
+    p
+    for p in ROOT.glob("**/locale/*/LC_MESSAGES/*.po")
+    if ".venv" not in p.parts and "site-packages" not in p.parts
 )
 ENTRY = re.compile(
     r"(?P<flags>(?:#.*\n)*)"
@@ -41,7 +43,9 @@ def test_there_are_translation_catalogues_for_both_languages():
     assert {"zh_Hans", "en"} <= languages
 
 
-@pytest.mark.parametrize("po", [p for p in PO_FILES if p.parts[-3] == "zh_Hans"], ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "po", [p for p in PO_FILES if p.parts[-3] == "zh_Hans"], ids=lambda p: str(p.relative_to(ROOT))
+)
 def test_every_chinese_string_is_translated(po):
     missing = [msgid for _, msgid, strs, fuzzy in entries(po) if fuzzy or not all(strs)]
     assert missing == [], f"{len(missing)} untranslated or fuzzy in {po.name}: {missing[:5]}"
