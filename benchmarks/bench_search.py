@@ -72,28 +72,27 @@ def main() -> None:
     queries = [rng.choice(QUERIES) for _ in range(args.queries)]
     for q in queries[:20]:  # warm the page cache
         search(query=q, user=anon)
+    report(f"search over {args.docs:,} docs", queries, lambda q: search(query=q, user=anon, limit=20))
+    # The submission wizard's panel: whole typed summaries, strict then partial matches.
+    summaries = ["".join(rng.sample(WORDS, 3)) for _ in range(args.queries)]
+    report(
+        f"suggest (typed summaries) over {args.docs:,} docs",
+        summaries,
+        lambda q: suggest(query=q, user=anon, limit=5),
+    )
+
+
+def report(title: str, queries: list[str], run) -> None:
+    """Time `run` once per query and print median, p95 and max in milliseconds."""
     timings = []
     for q in queries:
         start = time.perf_counter()
-        search(query=q, user=anon, limit=20)
+        run(q)
         timings.append((time.perf_counter() - start) * 1000)
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
     print(
-        f"search over {args.docs:,} docs, {len(timings)} queries: "
-        f"median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms"
-    )
-    # The submission wizard's panel: whole typed summaries, strict then partial matches.
-    summaries = ["".join(rng.sample(WORDS, 3)) for _ in range(args.queries)]
-    timings = []
-    for q in summaries:
-        start = time.perf_counter()
-        suggest(query=q, user=anon, limit=5)
-        timings.append((time.perf_counter() - start) * 1000)
-    timings.sort()
-    p95 = timings[int(len(timings) * 0.95) - 1]
-    print(
-        f"suggest (typed summaries) over {args.docs:,} docs, {len(timings)} summaries: "
+        f"{title}, {len(timings)} queries: "
         f"median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms"
     )
 
