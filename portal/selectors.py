@@ -20,6 +20,7 @@ from helpdesk.models import (
     User,
     Weekday,
 )
+from helpdesk.selectors import tickets as ticket_selectors
 from helpdesk.selectors.tickets import visible_tickets
 from helpdesk.sla import business_time
 from helpdesk.sla.calendars import load_calendar
@@ -68,20 +69,12 @@ def submitted_ticket(*, user: User, submission_key: uuid.UUID | None) -> Ticket 
 
 def conversation(ticket: Ticket) -> list[TicketMessage]:
     """Public messages only (never internal notes), each with its public files."""
-    public_files = Attachment.objects.filter(is_internal=False).order_by("created_at", "pk")
-    return list(
-        ticket.messages.filter(kind__in=TicketMessage.PUBLIC_KINDS)
-        .select_related("author")
-        .prefetch_related(Prefetch("attachments", queryset=public_files))
-        .order_by("created_at", "pk")
-    )
+    return ticket_selectors.conversation(ticket, internal=False)
 
 
 def ticket_files(ticket: Ticket) -> list[Attachment]:
     """Files sent with the request itself (not with a later message)."""
-    return list(
-        ticket.attachments.filter(message__isnull=True, is_internal=False).order_by("created_at", "pk")
-    )
+    return ticket_selectors.request_files(ticket, internal=False)
 
 
 def pending_rating(ticket: Ticket) -> SatisfactionRating | None:

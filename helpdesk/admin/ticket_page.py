@@ -7,13 +7,13 @@ writes call the conversation and ticket services only.
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from helpdesk.clock import resolve_now
-from helpdesk.models import Attachment, Ticket, TicketEvent, TicketMessage, User
+from helpdesk.models import Ticket, TicketMessage, User
+from helpdesk.selectors import tickets as ticket_selectors
 from helpdesk.services.conversation import add_internal_note, record_agent_reply
-from helpdesk.services.tickets import assign_ticket, set_priority, set_team
+from helpdesk.services.tickets import assign_ticket, set_category, set_priority, set_team
 from helpdesk.services.workflow import set_status
 from helpdesk.sla.status import badges_for
 
@@ -24,16 +24,13 @@ PROPERTY_ORDER = ["category", "team", "assignee", "priority", "status"]
 
 
 def apply_property_changes(*, ticket: Ticket, changes: dict[str, Any], actor: User) -> None:
-    """Save the properties an agent changed on the ticket form, each through its service.
-
-    The category has no workflow of its own and is written directly; nothing else is.
-    """
+    """Save the properties an agent changed on the ticket form, each through its service."""
     for name in PROPERTY_ORDER:
         if name not in changes:
             continue
         value = changes[name]
         if name == "category":
-            Ticket.objects.filter(pk=ticket.pk).update(category=value)
+            set_category(ticket=ticket, category=value, actor=actor)
         elif name == "team":
             set_team(ticket=ticket, team=value, actor=actor)
         elif name == "assignee":
@@ -76,17 +73,9 @@ def _description(ticket: Ticket) -> list[tuple[str, Any, str]]:
 
 
 def ticket_page_context(*, ticket: Ticket, reply_form: ReplyForm) -> dict[str, Any]:
-    files = Prefetch("attachments", queryset=Attachment.objects.order_by("created_at", "pk"))
-    conversation = list(
-        TicketMessage.objects.filter(ticket=ticket)
-        .select_related("author")
-        .prefetch_related(files)
-        .order_by("created_at", "pk")
-    )
-    loose_files = list(Attachment.objects.filter(ticket=ticket, message__isnull=True).order_by("created_at"))
-    events = list(
-        TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("created_at", "pk")
-    )
+    conversation = ticket_selectors.conversation(ticket, internal=True)
+    loose_files = ticket_selectors.request_files(ticket, internal=True)
+    events = ticket_selectors.audit_trail(ticket)
     canned = {str(c.pk): c.body for c in reply_form.fields["canned"].queryset}
     profile = getattr(ticket.requester, "customer_profile", None)
     return {

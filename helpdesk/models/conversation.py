@@ -126,6 +126,7 @@ class TicketEvent(models.Model):
         ASSIGNMENT = "assignment", _("Assigned")
         TEAM = "team", _("Team changed")
         PRIORITY = "priority", _("Priority changed")
+        CATEGORY = "category", _("Category changed")
         REPLIED = "replied", _("Agent replied")
         NOTE = "note", _("Internal note")
         CUSTOMER_REPLIED = "customer_replied", _("Customer replied")

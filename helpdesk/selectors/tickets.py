@@ -1,9 +1,9 @@
 """Who may see which tickets and files."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from helpdesk.models import Attachment, Ticket, User
+from helpdesk.models import Attachment, Ticket, TicketEvent, TicketMessage, User
 
 
 def visible_tickets(user: User) -> QuerySet[Ticket]:
@@ -50,3 +50,30 @@ def access_attachment(user: User, pk: int) -> Attachment:
     if attachment is None:
         raise Http404("No such file.")
     return attachment
+
+
+def conversation(ticket: Ticket, *, internal: bool) -> list[TicketMessage]:
+    """The ticket's messages in order, each with its files. Customers (internal=False) never
+    get internal notes or internal files."""
+    files = Attachment.objects.order_by("created_at", "pk")
+    messages = ticket.messages.all()
+    if not internal:
+        files = files.filter(is_internal=False)
+        messages = messages.filter(kind__in=TicketMessage.PUBLIC_KINDS)
+    return list(
+        messages.select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=files))
+        .order_by("created_at", "pk")
+    )
+
+
+def request_files(ticket: Ticket, *, internal: bool) -> list[Attachment]:
+    """Files sent with the request itself (not with a later message)."""
+    files = ticket.attachments.filter(message__isnull=True)
+    if not internal:
+        files = files.filter(is_internal=False)
+    return list(files.order_by("created_at", "pk"))
+
+
+def audit_trail(ticket: Ticket) -> list[TicketEvent]:
+    return list(ticket.events.select_related("actor").order_by("created_at", "pk"))

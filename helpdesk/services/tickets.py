@@ -192,6 +192,28 @@ def set_team(*, ticket: Ticket, team, actor: User | None, now: datetime | None =
 
 
 @transaction.atomic
+def set_category(*, ticket: Ticket, category, actor: User | None, now: datetime | None = None) -> Ticket:
+    """Re-file the ticket. An open ticket takes the resolution target of the new category's
+    complexity (what is breached stays breached)."""
+    now = resolve_now(now)
+    ticket = _lock(ticket)
+    _ensure_live(ticket)
+    if ticket.category_id == category.pk:
+        return ticket
+    old = ticket.category
+    ticket.category = category
+    ticket.updated_at = now
+    fields = ["category", "updated_at"]
+    if ticket.is_open:
+        clock.snapshot_targets(ticket)
+        clock.refresh(ticket)
+        fields += ["sla_plan", "sla_calendar", "sla_snapshot", *clock.SLA_FIELDS]
+    ticket.save(update_fields=fields)
+    record_event(ticket=ticket, kind=TicketEvent.Kind.CATEGORY, actor=actor, now=now, old=old, new=category)
+    return ticket
+
+
+@transaction.atomic
 def set_priority(
     *, ticket: Ticket, priority: str, actor: User | None, now: datetime | None = None, reason: str = ""
 ) -> Ticket:

@@ -178,3 +178,18 @@ def test_ticket_reference_round_trips():
     assert Ticket.pk_from_reference(" 42 ") == 42
     assert Ticket.pk_from_reference("KX-abc") is None
     assert Ticket.pk_from_reference("") is None
+
+
+def test_set_category_refiles_and_takes_the_new_complexitys_resolution_target(monday_9am):
+    from helpdesk.models import Complexity
+    from helpdesk.services.tickets import set_category
+
+    ticket = submit(category=CategoryFactory(complexity=Complexity.STANDARD), now=monday_9am)
+    standard_due = ticket.resolution_due_at
+    complex_category = CategoryFactory(complexity=Complexity.COMPLEX)
+    set_category(ticket=ticket, category=complex_category, actor=AgentFactory(), now=monday_9am)
+    ticket.refresh_from_db()
+    assert ticket.category == complex_category
+    assert ticket.sla_snapshot["complexity"] == "complex"
+    assert ticket.resolution_due_at > standard_due  # complex work gets twice the time
+    assert ticket.events.filter(kind=TicketEvent.Kind.CATEGORY, new_value=str(complex_category)).exists()
