@@ -1,7 +1,7 @@
 """The only way to download an attachment: access checked, never rendered inline."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
 from helpdesk.selectors.tickets import access_attachment
@@ -11,8 +11,13 @@ from helpdesk.selectors.tickets import access_attachment
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = access_attachment(request.user, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as missing:
+        # The row outlived its file (a restore without media): a 404, not a 500.
+        raise Http404("The file is no longer stored.") from missing
     response = FileResponse(
-        attachment.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,

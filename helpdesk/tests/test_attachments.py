@@ -105,3 +105,11 @@ def test_anonymous_is_sent_to_login(client):
     ticket = submit(attachments=[upload("error.log", b"ERR")])
     response = client.get(ticket.attachments.get().get_absolute_url())
     assert response.status_code == 302
+
+
+def test_a_file_missing_from_storage_is_a_404_not_a_500(client):
+    ticket = submit(attachments=[upload("error.log", b"ERR")])
+    attachment = ticket.attachments.get()
+    attachment.file.storage.delete(attachment.file.name)
+    client.force_login(ticket.requester)
+    assert client.get(attachment.get_absolute_url()).status_code == 404
