@@ -1,0 +1,193 @@
+"""SLA target reports: compliance per target, response and resolution times, overdue tickets."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+
+from helpdesk.clock import resolve_now
+from helpdesk.models import OPEN_STATUSES, Status, Ticket
+
+from .common import OVERALL, Period, Ratio, group_expression
+
+# Statuses whose resolution clock runs: waiting on the customer or resolved stops it.
+RUNNING_STATUSES = (Status.NEW, Status.OPEN)
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    """Met and breached counts per SLA target for one group."""
+
+    group: str | None
+    first_response: Ratio  # part = met, whole = met + breached
+    resolution: Ratio
+
+    @staticmethod
+    def breached(ratio: Ratio) -> int:
+        return ratio.whole - ratio.part
+
+
+@dataclass(frozen=True)
+class Durations:
+    """Business seconds of one measure in one group; the statistics are None when empty."""
+
+    count: int = 0
+    median: int | None = None
+    p90: int | None = None
+    mean: float | None = None
+
+
+@dataclass(frozen=True)
+class ResponseTimesRow:
+    group: str | None
+    first_response: Durations
+    resolution: Durations
+
+
+def _first_response_outcomes(period: Period, cutoff: datetime) -> tuple[Q, Q, Q]:
+    final = period.contains("first_response_at")
+    overdue = Q(first_response_at__isnull=True, status__in=OPEN_STATUSES, first_response_due_at__lt=cutoff)
+    return (
+        final,
+        final & Q(first_response_breached=False),
+        (final & Q(first_response_breached=True)) | overdue,
+    )
+
+
+def _resolution_outcomes(period: Period, cutoff: datetime) -> tuple[Q, Q, Q]:
+    final = period.contains("resolved_at")
+    overdue = Q(resolved_at__isnull=True, status__in=RUNNING_STATUSES, resolution_due_at__lt=cutoff)
+    return final, final & Q(resolution_breached=False), (final & Q(resolution_breached=True)) | overdue
+
+
+def sla_compliance(*, period: Period, group_by: str, now: datetime | None = None) -> list[ComplianceRow]:
+    """Met ÷ (met + breached) per group and target, over outcomes that became final in the period.
+
+    A first response is final when it was given in the period (met unless flagged breached);
+    a resolution when the ticket was resolved in the period. Open tickets already past due
+    (before the period's end, or `now` if that is earlier) count as breached: they are
+    listed by overdue_open_tickets. One grouped query per target.
+    """
+    cutoff = min(period.end, resolve_now(now))
+    group = group_expression(group_by)
+    counts: dict[str | None, dict[str, Ratio]] = {}
+    for target, outcomes in (
+        ("first_response", _first_response_outcomes(period, cutoff)),
+        ("resolution", _resolution_outcomes(period, cutoff)),
+    ):
+        final, met, breached = outcomes
+        rows = (
+            Ticket.objects.live()
+            .filter(final | breached)
+            .values(group=group)
+            .annotate(met=Count("pk", filter=met), breached=Count("pk", filter=breached))
+            .order_by()
+        )
+        for row in rows:
+            counts.setdefault(row["group"], {})[target] = Ratio(row["met"], row["met"] + row["breached"])
+    empty = Ratio(0, 0)
+    return [
+        ComplianceRow(
+            group=key,
+            first_response=targets.get("first_response", empty),
+            resolution=targets.get("resolution", empty),
+        )
+        for key, targets in counts.items()
+    ]
+
+
+def _rank(count: F, percent: int) -> ExpressionWrapper:
+    """Nearest rank ceil(percent/100 × n) in integer arithmetic (exact on every database)."""
+    return ExpressionWrapper((count * percent + 99) / 100, output_field=IntegerField())
+
+
+def _durations(*, period: Period, group_by: str, moment: str, seconds: str) -> dict[str | None, Durations]:
+    """Count, nearest-rank median and p90, and mean of `seconds` per group, in one query.
+
+    Window functions number each group's values in order; only the rows at the median and
+    p90 ranks come back (at most two per group), each carrying the group's count and mean.
+    """
+    group = group_expression(group_by)
+    # No PARTITION BY a constant (PostgreSQL refuses it): the overall row is one window.
+    partition = {} if group_by == OVERALL else {"partition_by": [group]}
+    rows = (
+        Ticket.objects.live()
+        .filter(period.contains(moment), **{f"{seconds}__isnull": False})
+        .annotate(
+            group=group,
+            value=F(seconds),
+            rn=Window(RowNumber(), order_by=[F(seconds).asc(), F("pk").asc()], **partition),
+            n=Window(Count("pk"), **partition),
+            average=Window(Avg(seconds), **partition),
+        )
+        .filter(Q(rn=_rank(F("n"), 50)) | Q(rn=_rank(F("n"), 90)))
+        .values("group", "value", "rn", "n", "average")
+        .order_by()
+    )
+    found: dict[str | None, dict] = {}
+    for row in rows:
+        found.setdefault(row["group"], {"n": row["n"], "average": row["average"]})[row["rn"]] = row["value"]
+    result = {}
+    for key, stats in found.items():
+        n = stats["n"]
+        result[key] = Durations(
+            count=n,
+            median=stats[(n * 50 + 99) // 100],
+            p90=stats[(n * 90 + 99) // 100],
+            mean=float(stats["average"]),
+        )
+    return result
+
+
+def response_times(*, period: Period, group_by: str) -> list[ResponseTimesRow]:
+    """Per group: count, nearest-rank median and p90, and mean business seconds of first
+    responses given in the period and of resolutions in the period. Two queries."""
+    first = _durations(
+        period=period,
+        group_by=group_by,
+        moment="first_response_at",
+        seconds="first_response_business_seconds",
+    )
+    resolution = _durations(
+        period=period, group_by=group_by, moment="resolved_at", seconds="resolution_business_seconds"
+    )
+    return [
+        ResponseTimesRow(
+            group=key, first_response=first.get(key, Durations()), resolution=resolution.get(key, Durations())
+        )
+        for key in dict.fromkeys([*first, *resolution])
+    ]
+
+
+def overdue_open_tickets(*, now: datetime, limit: int = 50) -> QuerySet[Ticket]:
+    """Open tickets past a due time at `now`: unanswered after the first response was due, or
+    not resolved after resolution was due while the clock runs. Most overdue first."""
+    first_overdue = Q(first_response_at__isnull=True, first_response_due_at__lt=now)
+    resolution_overdue = Q(resolved_at__isnull=True, status__in=RUNNING_STATUSES, resolution_due_at__lt=now)
+    return (
+        Ticket.objects.live()
+        .open()
+        .filter(first_overdue | resolution_overdue)
+        .annotate(
+            first_response_overdue=ExpressionWrapper(first_overdue, output_field=BooleanField()),
+            resolution_overdue=ExpressionWrapper(resolution_overdue, output_field=BooleanField()),
+            overdue_since=Case(
+                When(first_overdue, then=F("first_response_due_at")), default=F("resolution_due_at")
+            ),
+        )
+        .select_related("organization", "team", "assignee", "sla_plan")
+        .order_by("overdue_since", "pk")[:limit]
+    )
