@@ -98,3 +98,16 @@ def test_no_route_answers_500_to_odd_input(client, world, who):
             if status >= 500:
                 failures.append(("POST", url[:80], status))
     assert failures == []
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("get", "/kb/category/%00/", None),
+        ("get", "/search/?q=a%00b", None),
+        ("post", "/account/register/", {"email": "a\x00@example.com"}),
+    ],
+)
+def test_a_nul_byte_anywhere_is_a_400(client, method, url, data):
+    response = getattr(client, method)(url, data) if data else getattr(client, method)(url)
+    assert response.status_code == 400
