@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from helpdesk.tests.factories import AgentFactory, CustomerFactory
 from knowledgebase.models import ArticleStatus, Kind, SearchDocument, Synonym, Visibility
-from knowledgebase.search import index_document, remove_document, search
+from knowledgebase.search import index_document, remove_document, search, suggest
 from knowledgebase.services.articles import publish_article, unpublish_article
 
 from .factories import NOW, article
@@ -181,8 +181,6 @@ def test_odd_queries_never_raise(corpus, query):
 
 
 def suggested(query, user=ANON, **kwargs):
-    from knowledgebase.search import suggest
-
     return [hit.title for hit in suggest(query=query, user=user, now=NOW, **kwargs).hits]
 
 
