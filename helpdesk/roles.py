@@ -1,7 +1,7 @@
 """The Agents and Managers groups and their permissions, kept in step after every migrate.
 
-A post_migrate handler rather than a one-off data migration: permissions of apps added
-later (knowledge base, community) join the groups without another migration.
+Migration 0005 creates the groups; a post_migrate handler keeps them in step, so permissions
+of apps migrated later (knowledge base, community) join without another migration.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -40,7 +40,9 @@ MANAGER_EXTRA = [
 EXCLUDED = {"change_ticketevent", "add_ticketevent", "add_user", "change_user", "add_group", "change_group"}
 
 
-def _permissions(spec: list[tuple[str, str]], exclude: frozenset[str] = frozenset()):
+def _permissions(
+    spec: list[tuple[str, str]], exclude: frozenset[str] = frozenset(), *, Permission=Permission
+):
     query = Q()
     for app_label, code in spec:
         if code.endswith("_"):
@@ -50,9 +52,16 @@ def _permissions(spec: list[tuple[str, str]], exclude: frozenset[str] = frozense
     return Permission.objects.filter(query).exclude(codename__in=EXCLUDED | exclude)
 
 
-def sync_roles(**kwargs) -> None:
+def sync_roles(*, Group=Group, Permission=Permission, **kwargs) -> None:
+    """Create both groups and give them their permissions (idempotent).
+
+    Called by migration 0005 (with historical models) and after every migrate, so that the
+    permissions of apps migrated later join too.
+    """
     agents, _ = Group.objects.get_or_create(name=AGENTS)
     managers, _ = Group.objects.get_or_create(name=MANAGERS)
     # Reports are for managers; "view_" would otherwise sweep view_reports in for agents.
-    agents.permissions.set(_permissions(AGENT_PERMISSIONS, exclude=frozenset({"view_reports"})))
-    managers.permissions.set(_permissions(AGENT_PERMISSIONS + MANAGER_EXTRA))
+    agents.permissions.set(
+        _permissions(AGENT_PERMISSIONS, exclude=frozenset({"view_reports"}), Permission=Permission)
+    )
+    managers.permissions.set(_permissions(AGENT_PERMISSIONS + MANAGER_EXTRA, Permission=Permission))
