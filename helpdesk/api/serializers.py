@@ -18,7 +18,7 @@ class PluginVersionSerializer(serializers.ModelSerializer):
 
 
 class MessageSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.get_full_name", default="", read_only=True)
+    author = serializers.CharField(source="author.get_full_name", default="", allow_null=True, read_only=True)
 
     class Meta:
         model = TicketMessage
@@ -30,9 +30,9 @@ class TicketSerializer(serializers.ModelSerializer):
     requester = serializers.EmailField(source="requester.email", read_only=True)
     organization = serializers.CharField(source="organization.name", read_only=True)
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    team = serializers.CharField(source="team.name", default=None, read_only=True)
-    assignee = serializers.EmailField(source="assignee.email", default=None, read_only=True)
-    sla_plan = serializers.CharField(source="sla_plan.name", default=None, read_only=True)
+    team = serializers.CharField(source="team.name", default=None, allow_null=True, read_only=True)
+    assignee = serializers.EmailField(source="assignee.email", default=None, allow_null=True, read_only=True)
+    sla_plan = serializers.CharField(source="sla_plan.name", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = Ticket

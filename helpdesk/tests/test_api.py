@@ -113,3 +113,10 @@ def test_openapi_schema_is_served(api):
     response = api.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/v1/tickets/" in response.content
+
+
+def test_schema_declares_the_nullable_fields_tickets_really_have(api):
+    api.force_authenticate(AgentFactory())
+    schema = api.get("/api/schema/?format=json").json()
+    ticket = schema["components"]["schemas"]["Ticket"]["properties"]
+    assert all(ticket[name].get("nullable") for name in ["team", "assignee", "sla_plan", "first_response_at"])
