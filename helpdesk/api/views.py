@@ -77,8 +77,9 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise _service_errors(exc) from exc
         return Response(TicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=MessageSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # The ticket list's filters and paging do not apply to one ticket's conversation.
+    @extend_schema(responses=MessageSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def messages(self, request, pk=None):
         ticket = self.get_object()
         messages = ticket.messages.select_related("author")
@@ -86,8 +87,8 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             messages = messages.filter(~Q(kind=TicketMessage.Kind.INTERNAL_NOTE))
         return Response(MessageSerializer(messages, many=True).data)
 
-    @extend_schema(request=ReplySerializer, responses={201: MessageSerializer})
-    @action(detail=True, methods=["post"])
+    @extend_schema(request=ReplySerializer, responses={201: MessageSerializer}, filters=False)
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def reply(self, request, pk=None):
         ticket = self.get_object()
         data = ReplySerializer(data=request.data)

@@ -120,3 +120,16 @@ def test_schema_declares_the_nullable_fields_tickets_really_have(api):
     schema = api.get("/api/schema/?format=json").json()
     ticket = schema["components"]["schemas"]["Ticket"]["properties"]
     assert all(ticket[name].get("nullable") for name in ["team", "assignee", "sla_plan", "first_response_at"])
+
+
+def test_conversation_endpoint_ignores_list_filters_and_matches_its_schema(api):
+    ticket = submit()
+    agent = AgentFactory()
+    add_internal_note(ticket=ticket, author=agent, body="内部")
+    api.force_authenticate(agent)
+    response = api.get(f"/api/v1/tickets/{ticket.pk}/messages/?status=closed&page=9")
+    assert response.status_code == 200
+    assert [m["body"] for m in response.json()] == ["内部"]
+    schema = api.get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/tickets/{id}/messages/"]["get"]
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
