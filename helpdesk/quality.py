@@ -243,7 +243,9 @@ def _check_text(fields: Mapping[str, Any], name: str) -> Finding | None:
     return None
 
 
-def _check_when(fields: Mapping[str, Any], now: datetime | None) -> Finding | None:
+def check_when(fields: Mapping[str, Any], now: datetime | None) -> Finding | None:
+    """When it happened: present (or long-standing), and with `now`, not in the future and
+    within MAX_AGE unless long-standing. Shared by the description score and the API."""
     occurred = fields.get("occurred_at")
     long_standing = bool(fields.get("long_standing"))
     if not occurred:
@@ -343,7 +345,7 @@ def score_description(
     candidates: list[Finding | None] = [
         _check_text(fields, "subject"),
         _check_text(fields, "symptoms"),
-        _check_when(fields, now),
+        check_when(fields, now),
         _check_error(fields),
         _check_text(fields, "steps_to_reproduce"),
         _check_text(fields, "expected_result"),

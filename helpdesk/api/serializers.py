@@ -1,8 +1,28 @@
 """Input serializers validate; services write; output serializers render."""
 
+from datetime import UTC
+
+from django.db import models
+from django.utils import timezone
 from rest_framework import serializers
 
 from helpdesk.models import Category, Channel, ErpSystem, PluginVersion, Priority, Ticket, TicketMessage, User
+from helpdesk.quality import check_when
+
+
+class UTCDateTimeField(serializers.DateTimeField):
+    """API times are UTC (ISO 8601 with Z-offset), whatever the server's or user's zone."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default_timezone", UTC)
+        super().__init__(*args, **kwargs)
+
+
+class APIModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: UTCDateTimeField,
+    }
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -17,7 +37,7 @@ class PluginVersionSerializer(serializers.ModelSerializer):
         fields = ["version", "released_on", "is_supported"]
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class MessageSerializer(APIModelSerializer):
     author = serializers.CharField(source="author.get_full_name", default="", allow_null=True, read_only=True)
 
     class Meta:
@@ -25,7 +45,7 @@ class MessageSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "author", "body", "channel", "created_at"]
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(APIModelSerializer):
     reference = serializers.CharField(read_only=True)
     requester = serializers.EmailField(source="requester.email", read_only=True)
     organization = serializers.CharField(source="organization.name", read_only=True)
@@ -113,6 +133,16 @@ class TicketCreateSerializer(serializers.Serializer):
     erp_version = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
     plugin_version = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
     voucher_numbers = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+    def validate(self, attrs):
+        # The same rule as the portal form: a real, recent moment, or a long-standing problem.
+        problem = check_when(
+            {"occurred_at": attrs.get("occurred_at"), "long_standing": attrs.get("long_standing")},
+            timezone.now(),
+        )
+        if problem is not None and attrs.get("occurred_at") is not None:
+            raise serializers.ValidationError({"occurred_at": [str(problem.message)]})
+        return attrs
 
 
 class ReplySerializer(serializers.Serializer):

@@ -133,3 +133,24 @@ def test_conversation_endpoint_ignores_list_filters_and_matches_its_schema(api):
     schema = api.get("/api/schema/?format=json").json()
     operation = schema["paths"]["/api/v1/tickets/{id}/messages/"]["get"]
     assert operation["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
+
+
+@pytest.mark.parametrize("occurred_at", ["1765-08-17T08:00:00Z", "2999-01-01T00:00:00Z"])
+def test_api_refuses_a_problem_time_in_the_future_or_long_ago(api, occurred_at):
+    customer = CustomerFactory()
+    api.force_authenticate(customer)
+    response = api.post(
+        "/api/v1/tickets/",
+        {"category": CategoryFactory().slug, "subject": "凭证生成失败", "symptoms": "同步失败", "occurred_at": occurred_at},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "occurred_at" in response.json()
+
+
+def test_api_times_are_utc(api):
+    ticket = submit()
+    api.force_authenticate(ticket.requester)
+    data = api.get(f"/api/v1/tickets/{ticket.pk}/").json()
+    assert data["created_at"].endswith("Z")
+    assert data["first_response_due_at"].endswith("Z")
