@@ -159,39 +159,35 @@ def _warn(
     now: datetime,
     team_calendar: business_time.BusinessCalendar | None,
 ) -> None:
-    record_event(
-        ticket=ticket,
-        kind=TicketEvent.Kind.SLA_WARNED,
-        actor=None,
-        now=now,
-        new=deadline.target,
-        data=_event_data(deadline),
-    )
-    notifications.sla_alert(
-        ticket,
-        kind="warning",
-        target=TARGET_LABELS[deadline.target],
-        due_at=deadline.due_at,
-        not_before=warning_not_before(ticket, now=now, team_calendar=team_calendar),
-        now=now,
+    # A warning may wait for the team's hours; a breach is news at any hour.
+    not_before = warning_not_before(ticket, now=now, team_calendar=team_calendar)
+    _alert(
+        ticket, deadline, event=TicketEvent.Kind.SLA_WARNED, kind="warning", now=now, not_before=not_before
     )
 
 
 def _breach(ticket: Ticket, deadline: clock.Deadline, *, now: datetime) -> None:
+    _alert(ticket, deadline, event=TicketEvent.Kind.SLA_BREACHED, kind="breach", now=now, not_before=None)
+
+
+def _alert(
+    ticket: Ticket,
+    deadline: clock.Deadline,
+    *,
+    event: str,
+    kind: str,
+    now: datetime,
+    not_before: datetime | None,
+) -> None:
     record_event(
-        ticket=ticket,
-        kind=TicketEvent.Kind.SLA_BREACHED,
-        actor=None,
-        now=now,
-        new=deadline.target,
-        data=_event_data(deadline),
+        ticket=ticket, kind=event, actor=None, now=now, new=deadline.target, data=_event_data(deadline)
     )
     notifications.sla_alert(
         ticket,
-        kind="breach",
+        kind=kind,
         target=TARGET_LABELS[deadline.target],
         due_at=deadline.due_at,
-        not_before=None,
+        not_before=not_before,
         now=now,
     )
 
