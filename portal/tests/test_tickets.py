@@ -166,3 +166,12 @@ def test_an_unknown_survey_token_says_so_without_an_error(client, db):
     response = client.get(reverse("portal:rate", kwargs={"token": "nope"}))
     assert response.status_code == 200
     assert response.context["closed"]
+
+
+def test_the_list_shows_when_the_first_response_is_due_then_when_it_came(customer_client, customer, monday_9am):
+    ticket = submit(requester=customer, now=monday_9am)  # Advanced P3: due Mon 18:00 Beijing
+    page = customer_client.get(reverse("portal:tickets")).content.decode()
+    assert "due by" in page and "11-03 18:00" in page
+    record_agent_reply(ticket=ticket, author=AgentFactory(), body="您好", now=monday_9am + timedelta(hours=2))
+    page = customer_client.get(reverse("portal:tickets")).content.decode()
+    assert "answered" in page and "11-03 11:00" in page
