@@ -1,6 +1,8 @@
 """Project-wide pytest fixtures."""
 
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -24,8 +26,6 @@ def monday_9am() -> datetime:
 # --- Browser tests (Playwright driving Debian's Chromium) --------------------------------------
 # `make test` installs chromium and a CJK font first (scripts/browser-deps.sh). Here a missing
 # browser is an error with the command to run, never a silent skip.
-import os  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "test-artifacts" / "screenshots"
