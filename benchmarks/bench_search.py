@@ -2,7 +2,7 @@
 
 Run from the repository root: ``python benchmarks/bench_search.py [--docs N]``. Uses a
 throw-away SQLite file, migrates it, indexes N synthetic articles through
-``knowledgebase.search.index_documents`` and times ~200 varied Chinese/Latin queries.
+``search.index_documents`` and times ~200 varied Chinese/Latin queries.
 """
 
 import argparse
@@ -45,7 +45,8 @@ def main() -> None:
     from django.contrib.auth.models import AnonymousUser
     from django.core.management import call_command
 
-    from knowledgebase.search import DocumentData, index_documents, search, suggest
+    from search.selectors import search, suggest
+    from search.services import DocumentData, index_documents
 
     call_command("migrate", verbosity=0)
     rng = random.Random(20251103)

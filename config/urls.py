@@ -3,7 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from helpdesk.admin_site import admin_site
+from core.admin_site import admin_site
 from knowledgebase.views.search import search_page
 
 urlpatterns = [

@@ -8,8 +8,13 @@ class HelpdeskConfig(AppConfig):
     verbose_name = _("Helpdesk")
 
     def ready(self) -> None:
+        from core import registry
+
         from . import admin  # noqa: F401  (registers the ModelAdmins on admin_site)
+        from .admin.workspace import REPORT_URLS, WORKSPACE
         from .roles import sync_roles
 
+        registry.admin_index_sections.register(WORKSPACE.key, WORKSPACE, order=10)
+        registry.admin_urls.register(REPORT_URLS.key, REPORT_URLS)
         # After every app's migrations (the sender filter would miss later apps' permissions).
         post_migrate.connect(sync_roles, dispatch_uid="helpdesk.sync_roles")

@@ -22,6 +22,10 @@ AGENT_PERMISSIONS = [
     ("knowledgebase", "view_"),
     ("knowledgebase", "add_"),
     ("knowledgebase", "change_"),
+    ("search", "view_"),
+    ("search", "add_"),
+    ("search", "change_"),
+    ("portal", "view_"),
     ("community", "view_"),
     ("community", "change_"),
 ]
@@ -34,6 +38,7 @@ MANAGER_EXTRA = [
     ("helpdesk", "delete_businesshours"),
     ("helpdesk", "delete_slatarget"),
     ("knowledgebase", "delete_"),
+    ("search", "delete_"),
     ("community", "delete_"),
 ]
 # Never granted through roles: the audit trail and user administration stay with superusers.

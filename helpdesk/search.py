@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from django.urls import reverse
 
 from helpdesk.models import Ticket, TicketMessage
-from knowledgebase.search import DocumentData, index_documents, remove_document, search
+from search.selectors import search
+from search.services import DocumentData, index_documents, remove_document
 
 DOC_TYPE = "ticket"
 KIND = "ticket"

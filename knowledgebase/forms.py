@@ -1,4 +1,4 @@
-"""Reader-facing forms: search, vote, deflection."""
+"""Reader-facing forms: search, vote."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -25,9 +25,3 @@ class VoteForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-
-class DeflectForm(forms.Form):
-    attempt = forms.UUIDField()
-    url = forms.CharField(max_length=300)
-    title = forms.CharField(max_length=200, required=False)

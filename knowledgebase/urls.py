@@ -18,5 +18,4 @@ urlpatterns = [
     path("training/<int:pk>/signup/", training.signup, name="training-signup"),
     path("training/<int:pk>/cancel/", training.cancel, name="training-cancel"),
     path("suggest/", search_views.suggest, name="suggest"),
-    path("deflect/", actions.deflect, name="deflect"),
 ]

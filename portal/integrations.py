@@ -1,24 +1,22 @@
-"""The portal's window onto the knowledge base and the community, which other apps own.
+"""Suggestions from the shared search, and the wizard's best-effort deflection records.
 
-Everything the portal needs from them passes through here, so the views stay simple. The
-community app is wired in when it provides `community.selectors.home.recent_topics`; until
-then its panel is empty.
+Home-page panels are not here: the apps that own them register them in
+`core.registry.home_panels`.
 """
 
 import uuid
 from contextlib import suppress
 from datetime import datetime
-from importlib import import_module
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
-from helpdesk.models import SubmissionAttempt, Ticket, User
-from knowledgebase.search import suggest
-from knowledgebase.selectors import home as kb_home
-from knowledgebase.services import deflection
+from helpdesk.models import Ticket, User
+from portal.models import SubmissionAttempt
+from portal.services import deflection
+from search.selectors import suggest
 
 
 def url_or_none(name: str, **kwargs: Any) -> str | None:
@@ -26,29 +24,6 @@ def url_or_none(name: str, **kwargs: Any) -> str | None:
         return reverse(name, kwargs=kwargs or None)
     except NoReverseMatch:
         return None
-
-
-# --- Home page panels -----------------------------------------------------------------------
-
-
-def popular_articles(*, user: User, limit: int = 5) -> list:
-    return list(kb_home.popular_articles(user=user, limit=limit))
-
-
-def popular_faqs(*, user: User, limit: int = 5) -> list:
-    return list(kb_home.popular_faqs(user=user, limit=limit))
-
-
-def top_categories(*, user: User) -> list:
-    return list(kb_home.top_categories(user=user))
-
-
-def recent_topics(*, user: User, limit: int = 5) -> list:
-    try:
-        function = import_module("community.selectors.home").recent_topics
-    except (ImportError, AttributeError):
-        return []
-    return list(function(user=user, limit=limit))
 
 
 # --- Suggestions and deflection ------------------------------------------------------------

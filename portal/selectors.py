@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from helpdesk.models import (
     OPEN_STATUSES,
@@ -24,6 +24,7 @@ from helpdesk.selectors import tickets as ticket_selectors
 from helpdesk.selectors.tickets import visible_tickets
 from helpdesk.sla import business_time
 from helpdesk.sla.calendars import load_calendar
+from portal.models import SubmissionAttempt
 
 # Filter values of the ticket list; query parameter values are never translated.
 STATUS_FILTERS = {
@@ -239,3 +240,14 @@ def plans_overview(*, user: User) -> list[PlanSummary]:
         )
         for plan in plans.order_by("position", "name")
     ]
+
+
+def deflection_rate(*, start: datetime, end: datetime) -> dict:
+    """Deflection (docs/architecture.md): submissions abandoned after "this solved it" ÷ submissions
+    started, over attempts started in [start, end). `rate` is None when none started."""
+    counts = SubmissionAttempt.objects.filter(started_at__gte=start, started_at__lt=end).aggregate(
+        started=Count("pk"),
+        deflected=Count("pk", filter=Q(outcome=SubmissionAttempt.Outcome.DEFLECTED)),
+    )
+    started, deflected = counts["started"], counts["deflected"]
+    return {"started": started, "deflected": deflected, "rate": deflected / started if started else None}

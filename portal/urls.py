@@ -12,6 +12,7 @@ urlpatterns = [
     path("submit/suggestions/", submit.suggestions, name="submit_suggestions"),
     path("submit/details/", submit.details, name="submit_details"),
     path("submit/quality/", submit.quality, name="submit_quality"),
+    path("submit/solved/", submit.deflect, name="submit_deflect"),
     path("submit/done/<str:reference>/", submit.done, name="submit_done"),
     # My requests
     path("tickets/", tickets.ticket_list, name="tickets"),

@@ -33,6 +33,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # Project apps first: where two catalogues translate the same English text (Django's admin
 # says 概览 for "Summary"), the earlier app wins, and ours know their context.
 INSTALLED_APPS = [
+    "core",
+    "search",
     "helpdesk",
     "knowledgebase",
     "community",
@@ -53,7 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "helpdesk.middleware.RejectNullBytesMiddleware",
+    "core.middleware.RejectNullBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -63,7 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "helpdesk.middleware.UserTimezoneMiddleware",
+    "core.middleware.UserTimezoneMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

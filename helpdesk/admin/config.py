@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from helpdesk.admin_site import admin_site
+from core.admin_site import admin_site
 from helpdesk.models import CannedResponse, Category, PluginVersion
 
 from .base import KxModelAdmin

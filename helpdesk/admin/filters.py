@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.clock import resolve_now
+from core.clock import resolve_now
 from helpdesk.models import OPEN_STATUSES, PAUSED_STATUSES, Status, Ticket, User
 
 # "Due soon" looks this far ahead: enough for an agent to act before the clock runs out.

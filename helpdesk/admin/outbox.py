@@ -5,7 +5,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from helpdesk.admin_site import admin_site
+from core.admin_site import admin_site
 from helpdesk.models import OutboundEmail
 from helpdesk.services.outbox import retry_now
 

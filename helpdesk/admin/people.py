@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.admin_site import admin_site
+from core.admin_site import admin_site
 from helpdesk.models import CustomerProfile, ErpSystem, Organization, Team, User
 from helpdesk.models.choices import timezone_choices
 

@@ -1,9 +1,9 @@
-"""Records services write and nobody edits: the audit trail, ratings, submission attempts."""
+"""Records services write and nobody edits: the audit trail and ratings."""
 
 from django.contrib import admin
 
-from helpdesk.admin_site import admin_site
-from helpdesk.models import SatisfactionRating, SubmissionAttempt, TicketEvent
+from core.admin_site import admin_site
+from helpdesk.models import SatisfactionRating, TicketEvent
 
 from .base import ReadOnlyAdmin
 
@@ -29,24 +29,4 @@ class SatisfactionRatingAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     # The token is a single-use credential: never shown.
     fields = ["ticket", "score", "comment", "surveyed_at", "rated_at"]
-    readonly_fields = fields
-
-
-@admin.register(SubmissionAttempt, site=admin_site)
-class SubmissionAttemptAdmin(ReadOnlyAdmin):
-    list_display = ["started_at", "user", "summary", "outcome", "ticket", "finished_at"]
-    list_filter = ["outcome"]
-    list_select_related = ["user", "ticket"]
-    search_fields = ["summary"]
-    show_full_result_count = False
-    fields = [
-        "user",
-        "summary",
-        "outcome",
-        "solved_by_title",
-        "solved_by_url",
-        "ticket",
-        "started_at",
-        "finished_at",
-    ]
     readonly_fields = fields

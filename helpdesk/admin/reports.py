@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from helpdesk.admin_site import admin_site
-from helpdesk.clock import resolve_now
+from core.admin_site import admin_site
+from core.clock import resolve_now
 from helpdesk.selectors.reports import (
     BACKLOG_BUCKETS,
     GROUPINGS,

@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from helpdesk.admin_site import admin_site
+from core.admin_site import admin_site
 from helpdesk.models import BusinessCalendar, BusinessHours, CalendarOverride, SLAPlan, SLATarget, Weekday
 from helpdesk.services.calendars import recompute_open_tickets
 from helpdesk.sla.forms import BusinessHoursForm, BusinessHoursFormSet, CalendarOverrideForm

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from helpdesk.clock import resolve_now
+from core.clock import resolve_now
 from helpdesk.models import Ticket, TicketMessage, User
 from helpdesk.selectors import tickets as ticket_selectors
 from helpdesk.services.conversation import add_internal_note, record_agent_reply

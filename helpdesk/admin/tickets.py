@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from helpdesk.admin_site import admin_site
-from helpdesk.clock import resolve_now
+from core.admin_site import admin_site
+from core.clock import resolve_now
+from core.registry import ticket_admin_actions
 from helpdesk.models import Ticket
 from helpdesk.search import matching_ticket_ids
 from helpdesk.services.tickets import submit_ticket
@@ -79,7 +80,7 @@ class TicketAdmin(KxModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     autocomplete_fields = ["requester"]
-    actions = [
+    base_actions = [
         ticket_actions.assign_to_me,
         ticket_actions.change_status,
         ticket_actions.change_priority,
@@ -87,6 +88,12 @@ class TicketAdmin(KxModelAdmin):
     ]
     change_form_template = "admin/helpdesk/ticket/change_form.html"
     change_list_template = "admin/helpdesk/ticket/change_list.html"
+
+    @property
+    def actions(self):
+        # Other apps add theirs through core.registry (read per request, so the order in
+        # which apps become ready does not matter).
+        return [*self.base_actions, *ticket_admin_actions]
 
     # --- the queue -------------------------------------------------------------------------
 

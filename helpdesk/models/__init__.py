@@ -20,7 +20,6 @@ from .conversation import (
 from .organizations import Category, Organization, PluginVersion, Team
 from .outbox import OutboundEmail
 from .sla import BusinessCalendar, BusinessHours, CalendarOverride, SLAPlan, SLATarget, Weekday
-from .submissions import SubmissionAttempt
 from .tickets import DESCRIPTION_FIELDS, InvalidTransition, Ticket
 from .users import CustomerProfile, User
 
@@ -47,7 +46,6 @@ __all__ = [
     "SLATarget",
     "SatisfactionRating",
     "Status",
-    "SubmissionAttempt",
     "Team",
     "Ticket",
     "TicketEvent",

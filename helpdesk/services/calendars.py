@@ -10,7 +10,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from helpdesk.clock import resolve_now
+from core.clock import resolve_now
 from helpdesk.models import OPEN_STATUSES, BusinessCalendar, CalendarOverride, Ticket, TicketEvent
 from helpdesk.sla import business_time, clock
 from helpdesk.sla.calendars import load_calendar, touch_calendar

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from helpdesk.clock import resolve_now
+from core.clock import resolve_now
 from helpdesk.models import Channel, Status, Ticket, TicketEvent, TicketMessage, User
 from helpdesk.search import index_ticket
 from helpdesk.sla import clock

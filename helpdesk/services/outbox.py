@@ -13,7 +13,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 
-from helpdesk.clock import resolve_now
+from core.clock import resolve_now
 from helpdesk.models import OutboundEmail, Ticket
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Q
 
-from helpdesk.clock import resolve_now
+from core.clock import resolve_now
 from helpdesk.models import OPEN_STATUSES, Priority, Ticket, TicketEvent
 from helpdesk.sla import business_time, clock
 from helpdesk.sla.calendars import load_calendar, load_calendars

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from helpdesk.clock import resolve_now
+from core.clock import resolve_now
 from helpdesk.models import (
     DESCRIPTION_FIELDS,
     Category,

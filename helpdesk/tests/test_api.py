@@ -141,7 +141,12 @@ def test_api_refuses_a_problem_time_in_the_future_or_long_ago(api, occurred_at):
     api.force_authenticate(customer)
     response = api.post(
         "/api/v1/tickets/",
-        {"category": CategoryFactory().slug, "subject": "凭证生成失败", "symptoms": "同步失败", "occurred_at": occurred_at},
+        {
+            "category": CategoryFactory().slug,
+            "subject": "凭证生成失败",
+            "symptoms": "同步失败",
+            "occurred_at": occurred_at,
+        },
         format="json",
     )
     assert response.status_code == 400

@@ -7,8 +7,9 @@ from helpdesk.search import matching_ticket_ids
 from helpdesk.services.conversation import add_internal_note
 from helpdesk.services.tickets import merge_tickets
 from helpdesk.tests.factories import AgentFactory, CustomerFactory, OrganizationFactory, submit
-from knowledgebase.models import SearchDocument
-from knowledgebase.search import rebuild_fulltext, search
+from search.models import SearchDocument
+from search.selectors import search
+from search.services import rebuild_fulltext
 
 pytestmark = pytest.mark.django_db
 

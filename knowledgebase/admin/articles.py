@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from helpdesk.admin_site import admin_site
+from core.admin_site import admin_site
 from knowledgebase.models import Article, ArticleFeedback, ArticleRevision, ArticleStatus
 from knowledgebase.selectors.articles import feedback_summary
 from knowledgebase.services import articles as svc

@@ -8,20 +8,19 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from helpdesk.admin_site import admin_site
-from helpdesk.clock import resolve_now
+from core.admin_site import admin_site
+from core.clock import resolve_now
+from core.registry import report_measures
 from knowledgebase.models import (
     ArticleFeedback,
     ArticleRevision,
     Category,
     SearchQuery,
-    Synonym,
     Tag,
     TrainingSession,
     TrainingSignup,
 )
 from knowledgebase.selectors import analytics
-from knowledgebase.selectors.deflection import deflection_rate
 
 
 @admin.register(Category, site=admin_site)
@@ -36,12 +35,6 @@ class CategoryAdmin(admin.ModelAdmin):
 @admin.register(Tag, site=admin_site)
 class TagAdmin(admin.ModelAdmin):
     search_fields = ("name",)
-
-
-@admin.register(Synonym, site=admin_site)
-class SynonymAdmin(admin.ModelAdmin):
-    list_display = ("terms",)
-    search_fields = ("terms",)
 
 
 @admin.register(ArticleFeedback, site=admin_site)
@@ -135,6 +128,6 @@ class SearchQueryAdmin(admin.ModelAdmin):
             "top": analytics.top_queries(start=start, end=end),
             "empty": analytics.zero_result_queries(start=start, end=end),
             "followed": analytics.queries_followed_by_ticket(start=start, end=end),
-            "deflection": deflection_rate(start=start, end=end),
+            "deflection": report_measures.get("deflection").compute(start=start, end=end),
         }
         return TemplateResponse(request, "knowledgebase/admin/analytics.html", context)

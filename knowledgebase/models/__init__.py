@@ -3,7 +3,7 @@
 from .choices import ArticleStatus, IssueStatus, Kind, Visibility, visibilities_for
 from .content import EMBED_HOSTS, Article, ArticleRevision, Category, Tag, validate_embed_url
 from .feedback import ArticleFeedback
-from .search import SearchDocument, SearchQuery, Synonym
+from .search import SearchQuery
 from .training import TrainingSession, TrainingSignup
 
 __all__ = [
@@ -15,9 +15,7 @@ __all__ = [
     "Category",
     "IssueStatus",
     "Kind",
-    "SearchDocument",
     "SearchQuery",
-    "Synonym",
     "Tag",
     "TrainingSession",
     "TrainingSignup",

@@ -3,6 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from search.models import Visibility, visibilities_for
+
+__all__ = ["ArticleStatus", "IssueStatus", "Kind", "Visibility", "visibilities_for"]
+
 
 class Kind(models.TextChoices):
     ARTICLE = "article", _("Article")
@@ -18,22 +22,7 @@ class ArticleStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
-class Visibility(models.TextChoices):
-    PUBLIC = "public", _("Everyone")
-    CUSTOMERS = "customers", _("Signed-in customers")
-    AGENTS = "agents", _("Agents only")
-
-
 class IssueStatus(models.TextChoices):
     INVESTIGATING = "investigating", _("Investigating")
     WORKAROUND = "workaround", _("Workaround available")
     FIXED = "fixed", _("Fixed")
-
-
-def visibilities_for(user) -> tuple[str, ...]:
-    """The visibility levels a user may read: anonymous → public; customers → +signed-in; staff → all."""
-    if user is None or not user.is_authenticated:
-        return (Visibility.PUBLIC,)
-    if user.is_staff:
-        return (Visibility.PUBLIC, Visibility.CUSTOMERS, Visibility.AGENTS)
-    return (Visibility.PUBLIC, Visibility.CUSTOMERS)

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from helpdesk.clock import resolve_now
+from core.clock import resolve_now
 from helpdesk.models import PluginVersion
 from knowledgebase.models import Article, ArticleStatus, Category, Kind, visibilities_for
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from helpdesk.clock import resolve_now
+from core.clock import resolve_now
 from knowledgebase.models import Article, ArticleStatus, Category, Kind, visibilities_for
 
 from .articles import visible_articles

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Value
 
-from helpdesk.clock import resolve_now
+from core.clock import resolve_now
 from knowledgebase.models import TrainingSession, TrainingSignup
 
 

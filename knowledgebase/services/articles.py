@@ -10,10 +10,10 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from helpdesk.clock import resolve_now
+from core.clock import resolve_now
+from core.markdown import render_markdown
 from knowledgebase.models import Article, ArticleRevision, ArticleStatus, Category, Kind, Tag
-from knowledgebase.rendering import render_markdown
-from knowledgebase.search import index_document, remove_document
+from search.services import index_document, remove_document
 
 DOC_TYPE = "kb.article"
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from helpdesk.clock import resolve_now
+from core.clock import resolve_now
 from knowledgebase.models import Article, ArticleFeedback
 
 

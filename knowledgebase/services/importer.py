@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from helpdesk.clock import resolve_now
+from core.clock import resolve_now
 from knowledgebase.models import Article, ArticleStatus, Category, Kind, Visibility
 
 from .articles import index_article, save_article, set_tags

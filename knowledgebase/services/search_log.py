@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from helpdesk.clock import resolve_now
+from core.clock import resolve_now
 from knowledgebase.models import SearchQuery
 
 

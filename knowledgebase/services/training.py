@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from helpdesk.clock import resolve_now
+from core.clock import resolve_now
 from knowledgebase.models import TrainingSession, TrainingSignup
 
 

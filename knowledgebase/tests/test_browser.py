@@ -8,7 +8,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def seeded(live_server):
     call_command("seed_kb", verbosity=0)
     # TransactionTestCase flushes Django's tables but not the FTS table: rebuild from the documents.
-    from knowledgebase.search import rebuild_fulltext
+    from search.services import rebuild_fulltext
 
     rebuild_fulltext()
     return live_server

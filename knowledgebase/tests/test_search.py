@@ -4,9 +4,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from helpdesk.tests.factories import AgentFactory, CustomerFactory
-from knowledgebase.models import ArticleStatus, Kind, SearchDocument, Synonym, Visibility
-from knowledgebase.search import index_document, remove_document, search, suggest
+from knowledgebase.models import ArticleStatus, Kind, Visibility
 from knowledgebase.services.articles import publish_article, unpublish_article
+from search.models import SearchDocument, Synonym
+from search.selectors import search, suggest
+from search.services import index_document, remove_document
 
 from .factories import NOW, article
 

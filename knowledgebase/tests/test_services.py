@@ -6,20 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from helpdesk.models import Status, SubmissionAttempt, TicketMessage
+from helpdesk.models import Status, TicketMessage
 from helpdesk.tests.factories import AgentFactory, CustomerFactory, submit
 from knowledgebase.models import Article, ArticleFeedback, ArticleStatus
-from knowledgebase.search import search
-from knowledgebase.selectors.deflection import deflection_rate
 from knowledgebase.services import articles as svc
-from knowledgebase.services.deflection import (
-    link_ticket,
-    record_continue,
-    record_deflection,
-    start_submission,
-)
 from knowledgebase.services.feedback import ViewCounter, record_vote
 from knowledgebase.services.training import cancel_signup, sign_up
+from search.selectors import search
 
 from .factories import NOW, TrainingSessionFactory, article
 
@@ -158,53 +151,3 @@ def test_no_sign_up_after_the_session_started_or_when_cancelled():
         )
     with pytest.raises(ValidationError):
         sign_up(session=TrainingSessionFactory(is_cancelled=True), user=CustomerFactory(), now=NOW)
-
-
-# --- deflection ----------------------------------------------------------------------------
-def test_deflection_is_recorded_with_what_solved_it():
-    user = CustomerFactory()
-    attempt = start_submission(user=user, summary="凭证生成失败", now=NOW)
-    record_deflection(attempt_id=attempt.pk, user=user, url="/kb/a/x/", title="科目不存在", now=NOW)
-    attempt.refresh_from_db()
-    assert (attempt.outcome, attempt.solved_by_url, attempt.finished_at) == ("deflected", "/kb/a/x/", NOW)
-
-
-def test_continuing_is_recorded():
-    user = CustomerFactory()
-    attempt = start_submission(user=user, summary="过账失败", now=NOW)
-    record_continue(attempt_id=attempt.pk, user=user, now=NOW)
-    attempt.refresh_from_db()
-    assert attempt.outcome == SubmissionAttempt.Outcome.CONTINUED
-
-
-def test_another_users_attempt_cannot_be_touched():
-    attempt = start_submission(user=CustomerFactory(), summary="x", now=NOW)
-    with pytest.raises(ValidationError):
-        record_deflection(attempt_id=attempt.pk, user=CustomerFactory(), url="/", title="", now=NOW)
-    with pytest.raises(ValidationError):
-        record_continue(attempt_id="not-a-uuid", user=CustomerFactory(), now=NOW)
-    attempt.refresh_from_db()
-    assert attempt.outcome == "started"
-
-
-def test_linking_a_ticket_marks_the_attempt_submitted():
-    ticket = submit(now=NOW)
-    attempt = start_submission(user=ticket.requester, summary="x", now=NOW)
-    link_ticket(attempt_id=attempt.pk, user=ticket.requester, ticket=ticket, now=NOW)
-    attempt.refresh_from_db()
-    assert (attempt.outcome, attempt.ticket) == ("submitted", ticket)
-
-
-def test_deflection_rate_is_deflected_over_started_and_none_when_empty():
-    user = CustomerFactory()
-    assert deflection_rate(start=NOW, end=NOW + timedelta(days=1))["rate"] is None
-    for i in range(4):
-        attempt = start_submission(user=user, summary=f"s{i}", now=NOW + timedelta(minutes=i))
-        if i == 0:
-            record_deflection(attempt_id=attempt.pk, user=user, url="/kb/", title="t", now=NOW)
-    start_submission(user=user, summary="outside", now=NOW + timedelta(days=2))
-    assert deflection_rate(start=NOW, end=NOW + timedelta(days=1)) == {
-        "started": 4,
-        "deflected": 1,
-        "rate": 0.25,
-    }

@@ -1,11 +1,8 @@
-import uuid
-
 import pytest
 from django.urls import reverse
 
 from helpdesk.tests.factories import AgentFactory, CustomerFactory
 from knowledgebase.models import ArticleFeedback, ArticleStatus, Kind, SearchQuery, Visibility
-from knowledgebase.services.deflection import start_submission
 
 from .factories import CategoryFactory, TrainingSessionFactory, article
 
@@ -113,37 +110,6 @@ def test_suggest_returns_at_most_five_visible_results_as_json(client):
 
 def test_suggest_with_empty_query_returns_nothing(client):
     assert client.get(reverse("knowledgebase:suggest")).json() == {"results": []}
-
-
-def test_deflect_records_and_redirects_to_the_article_with_thanks(client):
-    user = CustomerFactory()
-    item = article()
-    attempt = start_submission(user=user, summary="凭证生成失败")
-    client.force_login(user)
-    response = client.post(
-        reverse("knowledgebase:deflect"),
-        {"attempt": attempt.pk, "url": item.get_absolute_url(), "title": item.title},
-    )
-    assert response.status_code == 302 and response.url == item.get_absolute_url()
-    attempt.refresh_from_db()
-    assert attempt.outcome == "deflected"
-
-
-def test_deflect_ignores_foreign_urls_and_unknown_attempts(client):
-    user = CustomerFactory()
-    attempt = start_submission(user=user, summary="x")
-    client.force_login(user)
-    response = client.post(
-        reverse("knowledgebase:deflect"), {"attempt": attempt.pk, "url": "https://evil.example/"}
-    )
-    assert response.url == reverse("knowledgebase:home")
-    response = client.post(reverse("knowledgebase:deflect"), {"attempt": uuid.uuid4(), "url": "/kb/"})
-    assert response.status_code == 302
-
-
-def test_deflect_requires_sign_in(client):
-    response = client.post(reverse("knowledgebase:deflect"), {"attempt": uuid.uuid4(), "url": "/kb/"})
-    assert response.status_code == 302 and "login" in response.url
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The search page and the suggestion endpoint, both over knowledgebase.search."""
+"""The search page and the suggestion endpoint, both over search."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -7,9 +7,9 @@ from django.views.decorators.http import require_GET
 
 from knowledgebase.forms import SearchForm
 from knowledgebase.models import Kind
-from knowledgebase.search import search
-from knowledgebase.search import suggest as suggest_documents
 from knowledgebase.services.search_log import log_search
+from search.selectors import search
+from search.selectors import suggest as suggest_documents
 
 PAGE_SIZE = 20
 SUGGESTIONS = 5

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from helpdesk.clock import resolve_now
+from core.clock import resolve_now
 from knowledgebase.selectors.training import access_session, training_calendar
 from knowledgebase.services.training import cancel_signup, sign_up
 

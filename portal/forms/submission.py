@@ -222,3 +222,11 @@ def quality_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 def new_submission_key() -> uuid.UUID:
     return uuid.uuid4()
+
+
+class DeflectForm(forms.Form):
+    """“This solved my problem” on the suggestions step."""
+
+    attempt = forms.UUIDField()
+    url = forms.CharField(max_length=300)
+    title = forms.CharField(max_length=200, required=False)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
-from helpdesk.clock import resolve_now
+from core.clock import resolve_now
 from helpdesk.models import Category, Priority, Ticket, User
 from helpdesk.services.tickets import submit_ticket
 from portal import integrations

@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from helpdesk.models import Attachment, Priority, SubmissionAttempt, Ticket
+from helpdesk.models import Attachment, Priority, Ticket
+from portal.models import SubmissionAttempt
 from portal.services import staging
 
 from .helpers import PNG, details_post, local_input
@@ -331,10 +332,10 @@ def test_matching_articles_are_suggested_without_javascript_and_deflection_is_re
     assert page.status_code == 200
     html = page.content.decode()
     assert found.get_absolute_url() in html
-    assert reverse("knowledgebase:deflect") in html
+    assert reverse("portal:submit_deflect") in html
     attempt = SubmissionAttempt.objects.get(user=customer)
     customer_client.post(
-        reverse("knowledgebase:deflect"),
+        reverse("portal:submit_deflect"),
         {"attempt": str(attempt.pk), "url": found.get_absolute_url(), "title": found.title},
     )
     attempt.refresh_from_db()

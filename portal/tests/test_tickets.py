@@ -168,7 +168,9 @@ def test_an_unknown_survey_token_says_so_without_an_error(client, db):
     assert response.context["closed"]
 
 
-def test_the_list_shows_when_the_first_response_is_due_then_when_it_came(customer_client, customer, monday_9am):
+def test_the_list_shows_when_the_first_response_is_due_then_when_it_came(
+    customer_client, customer, monday_9am
+):
     ticket = submit(requester=customer, now=monday_9am)  # Advanced P3: due Mon 18:00 Beijing
     page = customer_client.get(reverse("portal:tickets")).content.decode()
     assert "due by" in page and "11-03 18:00" in page

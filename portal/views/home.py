@@ -1,24 +1,29 @@
-"""The home page: search, popular answers, support status, a way to submit a request."""
+"""The home page: search, the panels other apps register, support status, a way to submit."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.clock import now
+from core.registry import home_panels
 from portal import integrations, selectors
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    panels = [
+        {
+            "key": panel.key,
+            "title": panel.title,
+            "items": list(panel.items(user=user, limit=panel.limit)),
+            "more_url": integrations.url_or_none(panel.more_url) if panel.more_url else None,
+        }
+        for panel in home_panels
+    ]
     context = {
-        "status": selectors.support_status(user=user, now=timezone.now()),
-        "faqs": integrations.popular_faqs(user=user, limit=5),
-        "articles": integrations.popular_articles(user=user, limit=5),
-        "categories": integrations.top_categories(user=user),
-        "topics": integrations.recent_topics(user=user, limit=5),
+        "status": selectors.support_status(user=user, now=now()),
+        "panels": panels,
         "search_url": integrations.url_or_none("search"),
-        "kb_url": integrations.url_or_none("knowledgebase:home"),
-        "community_url": integrations.url_or_none("community:index"),
     }
     return render(request, "portal/home.html", context)

@@ -2,17 +2,21 @@
 
 import uuid
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from helpdesk.quality import score_description
 from helpdesk.selectors.tickets import access_ticket
 from portal import integrations, selectors
-from portal.forms.submission import SummaryForm, TicketDetailsForm, quality_fields
-from portal.services import staging
+from portal.forms.submission import DeflectForm, SummaryForm, TicketDetailsForm, quality_fields
+from portal.services import deflection, staging
 from portal.services.submission import submit_from_portal
 
 from .decorators import customer_required
@@ -59,7 +63,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     context = {
         "wizard": wizard,
         "suggestions": found,
-        "deflect_url": integrations.url_or_none("knowledgebase:deflect"),
+        "deflect_url": reverse("portal:submit_deflect"),
     }
     return render(request, "portal/submit/suggestions.html", context)
 
@@ -159,3 +163,28 @@ def quality(request: HttpRequest) -> JsonResponse:
     form = TicketDetailsForm(request.POST, attachment_count=count, now=timezone.now())
     form.full_clean()
     return JsonResponse(form.report.as_dict() if form.report else {})
+
+
+@customer_required
+@require_POST
+def deflect(request: HttpRequest) -> HttpResponse:
+    """The wizard's "This solved my problem": record it, then show the article that solved it."""
+    form = DeflectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("We could not record that; your request was not submitted."))
+        return redirect("knowledgebase:home")
+    url = form.cleaned_data["url"]
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False):
+        url = ""
+    try:
+        deflection.record_deflection(
+            attempt_id=form.cleaned_data["attempt"],
+            user=request.user,
+            url=url,
+            title=form.cleaned_data["title"],
+        )
+    except ValidationError:
+        messages.error(request, _("We could not find that request; nothing was submitted."))
+        return redirect(url or "knowledgebase:home")
+    messages.success(request, _("Glad that helped! Your request was not submitted — no need to wait for us."))
+    return redirect(url or "knowledgebase:home")

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext
 
+from core.registry import report_measures
 from helpdesk.models import Ticket
 
 from .common import OVERALL, Period, Ratio, group_label, group_sort_key
@@ -44,7 +45,7 @@ class SlaReport:
     now: datetime
     rows: list[ReportRow]
     total: ReportRow
-    deflection: dict  # {"started", "deflected", "rate"} from the knowledge base
+    deflection: dict  # {"started", "deflected", "rate"}, measured by the portal (core.registry)
     overdue: list[Ticket]
 
 
@@ -54,8 +55,6 @@ def sla_report(*, period: Period, group_by: str, now: datetime) -> SlaReport:
     A fixed number of queries whatever the number of tickets: one or two per selector,
     two more for the overall times (percentiles do not add up across groups).
     """
-    from knowledgebase.selectors.deflection import deflection_rate
-
     rows: dict[str | None, ReportRow] = {}
 
     def row(key: str | None) -> ReportRow:
@@ -83,7 +82,7 @@ def sla_report(*, period: Period, group_by: str, now: datetime) -> SlaReport:
         now=now,
         rows=ordered,
         total=_total(ordered, period=period),
-        deflection=deflection_rate(start=period.start, end=period.end),
+        deflection=report_measures.get("deflection").compute(start=period.start, end=period.end),
         overdue=list(overdue_open_tickets(now=now)),
     )
 

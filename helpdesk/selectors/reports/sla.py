@@ -18,7 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 
-from helpdesk.clock import resolve_now
+from core.clock import resolve_now
 from helpdesk.models import OPEN_STATUSES, Status, Ticket
 
 from .common import OVERALL, Period, Ratio, group_expression

@@ -182,7 +182,8 @@ def test_other_admin_pages_render_for_a_superuser(admin_client, ticket):
         "helpdesk_outboundemail",
         "helpdesk_ticketevent",
         "helpdesk_satisfactionrating",
-        "helpdesk_submissionattempt",
+        "portal_submissionattempt",
+        "search_synonym",
         "auth_group",
     ):
         assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name

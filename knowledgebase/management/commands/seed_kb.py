@@ -12,12 +12,12 @@ from knowledgebase.models import (
     ArticleStatus,
     IssueStatus,
     Kind,
-    Synonym,
     TrainingSession,
     Visibility,
 )
 from knowledgebase.services.articles import index_article, save_article, set_tags
 from knowledgebase.services.importer import category_for_path
+from search.models import Synonym
 
 VERSIONS = [("3.0.0", date(2024, 9, 2)), ("3.0.1", date(2024, 10, 15)), ("3.1.0", date(2025, 1, 6)),
             ("3.2.0", date(2025, 6, 3)), ("3.2.1", date(2025, 9, 22))]  # fmt: skip

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from knowledgebase.models import SearchDocument
+from search.models import SearchDocument
 
 Phrase = tuple[str, ...]
 Variant = tuple[Phrase, ...]

@@ -11,8 +11,8 @@ import math
 from collections.abc import Sequence
 from datetime import datetime
 
-from helpdesk.clock import resolve_now
-from knowledgebase.models import SearchDocument, visibilities_for
+from core.clock import resolve_now
+from search.models import SearchDocument, visibilities_for
 
 from . import backends
 from .engine import SearchResults, build_hits, search

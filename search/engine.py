@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.safestring import SafeString
 
-from helpdesk.clock import resolve_now
-from knowledgebase.models import SearchDocument, Synonym, visibilities_for
+from core.clock import resolve_now
+from search.models import SearchDocument, Synonym, visibilities_for
 
 from . import backends
 from .highlight import highlight, snippet

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from knowledgebase.search.tokenize import normalise_for_index, normalise_query, phrase_text
+from search.tokenize import normalise_for_index, normalise_query, phrase_text
 
 
 def test_cjk_runs_become_overlapping_two_character_chunks():

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from helpdesk.clock import resolve_now
-from helpdesk.models import SubmissionAttempt
+from core.clock import resolve_now
+from portal.models import SubmissionAttempt
 
 Outcome = SubmissionAttempt.Outcome
 

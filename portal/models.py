@@ -1,4 +1,8 @@
-"""Submission attempts in the portal wizard, for the deflection rate (DESIGN.md)."""
+"""Submission attempts in the portal wizard, for the deflection rate (docs/architecture.md).
+
+The table keeps the name it had when the helpdesk app owned the model
+(`helpdesk_submissionattempt`); migrations moved only Django's state.
+"""
 
 import uuid
 
@@ -42,6 +46,7 @@ class SubmissionAttempt(models.Model):
         verbose_name = _("submission attempt")
         verbose_name_plural = _("submission attempts")
         ordering = ["-started_at"]
+        db_table = "helpdesk_submissionattempt"
 
     def __str__(self) -> str:
         return f"{self.summary or self.pk} ({self.get_outcome_display()})"

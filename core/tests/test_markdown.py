@@ -1,6 +1,6 @@
 import pytest
 
-from knowledgebase.rendering import render_markdown
+from core.markdown import render_markdown
 
 XSS_PAYLOADS = [
     "[x](javascript:alert(1))",

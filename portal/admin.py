@@ -1,0 +1,27 @@
+"""The wizard's submission attempts, read-only in the agents' admin (deflection analysis)."""
+
+from django.contrib import admin
+
+from core.admin_site import admin_site
+from helpdesk.admin.base import ReadOnlyAdmin
+from portal.models import SubmissionAttempt
+
+
+@admin.register(SubmissionAttempt, site=admin_site)
+class SubmissionAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "user", "summary", "outcome", "ticket", "finished_at"]
+    list_filter = ["outcome"]
+    list_select_related = ["user", "ticket"]
+    search_fields = ["summary"]
+    show_full_result_count = False
+    fields = [
+        "user",
+        "summary",
+        "outcome",
+        "solved_by_title",
+        "solved_by_url",
+        "ticket",
+        "started_at",
+        "finished_at",
+    ]
+    readonly_fields = fields

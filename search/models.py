@@ -1,0 +1,81 @@
+"""The shared search index and editors' synonyms.
+
+`SearchDocument` is generic: the knowledge base, the forum and ticket search feed it through
+`search.index_documents`. The full-text part lives next to it: an FTS5 table `kb_search_fts`
+on SQLite, a `search_vector` tsvector column with a GIN index on PostgreSQL (created by
+knowledgebase migration 0002, from when the engine lived in that app; the tables keep their
+names, only Django's state moved).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Visibility(models.TextChoices):
+    """Who may find a document (and read the item behind it)."""
+
+    PUBLIC = "public", _("Everyone")
+    CUSTOMERS = "customers", _("Signed-in customers")
+    AGENTS = "agents", _("Agents only")
+
+
+def visibilities_for(user) -> tuple[str, ...]:
+    """The visibility levels a user may read: anonymous → public; customers → +signed-in; staff → all."""
+    if user is None or not user.is_authenticated:
+        return (Visibility.PUBLIC,)
+    if user.is_staff:
+        return (Visibility.PUBLIC, Visibility.CUSTOMERS, Visibility.AGENTS)
+    return (Visibility.PUBLIC, Visibility.CUSTOMERS)
+
+
+class SearchDocument(models.Model):
+    """One searchable item, keyed by (doc_type, object_id); text columns hold normalised tokens."""
+
+    doc_type = models.CharField(_("type"), max_length=30)
+    object_id = models.CharField(_("object id"), max_length=64)
+    title = models.CharField(_("title"), max_length=300)
+    url = models.CharField(_("URL"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=30)
+    kind_label = models.CharField(_("kind label"), max_length=60)
+    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices)
+    # Plain text for snippets; the normalised copies below are what is matched.
+    text = models.TextField(_("text"), blank=True)
+    title_norm = models.TextField(blank=True)
+    tags_norm = models.TextField(blank=True)
+    body_norm = models.TextField(blank=True)
+    published_at = models.DateTimeField(_("visible from"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("indexed at"))
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        db_table = "knowledgebase_searchdocument"
+        constraints = [
+            models.UniqueConstraint(fields=["doc_type", "object_id"], name="kb_searchdoc_unique_key"),
+        ]
+        indexes = [models.Index(fields=["kind", "visibility"], name="kb_searchdoc_kind_vis")]
+
+    def __str__(self) -> str:
+        return f"{self.doc_type}:{self.object_id} {self.title}"
+
+
+class Synonym(models.Model):
+    """A group of interchangeable terms (红冲, 红字冲销): a search for one finds the others."""
+
+    terms = models.CharField(
+        _("terms"), max_length=300, help_text=_("Comma-separated, e.g. 红冲, 红字冲销, 冲销.")
+    )
+
+    class Meta:
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonym groups")
+        db_table = "knowledgebase_synonym"
+        ordering = ["terms"]
+
+    def __str__(self) -> str:
+        return self.terms
+
+    @property
+    def term_list(self) -> list[str]:
+        parts = self.terms.replace("，", ",").replace("、", ",").split(",")
+        return [p.strip() for p in parts if p.strip()]
