@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from helpdesk.sla.calendars import clear_cache
 
@@ -15,6 +16,15 @@ def _fresh_calendar_cache():
     clear_cache()
     yield
     clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A test that activates a language (or a request that did) must not leak it into the next
+    # one: with the suite in random order that would make assertions depend on the order.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -5,13 +5,18 @@ tickets are fed to it as agents-only documents of their own kind, so no customer
 no knowledge-base page ever shows them.
 """
 
+import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.db import transaction
 from django.urls import reverse
 
 from helpdesk.models import Ticket, TicketMessage
 from search.selectors import search
 from search.services import DocumentData, index_documents, remove_document
+
+logger = logging.getLogger(__name__)
 
 DOC_TYPE = "ticket"
 KIND = "ticket"
@@ -54,6 +59,51 @@ def index_ticket(ticket: Ticket) -> None:
     """(Re)index one ticket with its whole conversation; call inside the writing transaction."""
     messages = TicketMessage.objects.filter(ticket=ticket).values_list("body", flat=True)
     index_documents([ticket_document(ticket, messages)])
+
+
+def schedule_reindex(ticket: Ticket) -> None:
+    """Reindex the ticket with its whole conversation in the background, after commit.
+
+    Reading every message of a long conversation is not the request's job: the task
+    `reindex_ticket` does it once the writing transaction commits (at once outside one).
+    Several calls for one ticket in one transaction queue one task; a rollback queues none.
+    """
+    callback = _ReindexAfterCommit(ticket.pk)
+    connection = transaction.get_connection()
+    # Django keeps the callbacks still due at commit here (those of a rolled-back savepoint
+    # are dropped), so an equal one found means this ticket is already taken care of.
+    if connection.in_atomic_block and any(func == callback for _, func, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(callback)
+
+
+@dataclass(frozen=True)
+class _ReindexAfterCommit:
+    """The on_commit callback of schedule_reindex; equal per ticket, which deduplicates it."""
+
+    ticket_id: int
+
+    def __call__(self) -> None:
+        from helpdesk.tasks import reindex_ticket
+
+        try:
+            reindex_ticket.enqueue(ticket_id=self.ticket_id)
+        except Exception:  # the ticket is saved; `manage.py index_tickets` catches up
+            logger.exception("could not enqueue the reindex of ticket %s", self.ticket_id)
+
+
+@transaction.atomic
+def reindex_ticket_by_id(ticket_id: int) -> bool:
+    """The `reindex_ticket` task: index the ticket as it is now; True if it is in the index.
+
+    A ticket merged (or deleted) since the task was queued leaves the index instead.
+    """
+    ticket = Ticket.objects.select_related("organization").filter(pk=ticket_id).first()
+    if ticket is None or ticket.merged_into_id is not None:
+        remove_document(doc_type=DOC_TYPE, object_id=ticket_id)
+        return False
+    index_ticket(ticket)
+    return True
 
 
 def index_tickets(tickets: Iterable[Ticket]) -> int:

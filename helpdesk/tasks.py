@@ -2,7 +2,9 @@
 
 from django.tasks import task
 
-from helpdesk.services import outbox, sla_watch
+from helpdesk import search
+from helpdesk.models import BusinessCalendar
+from helpdesk.services import calendars, outbox, sla_watch
 
 
 @task()
@@ -19,3 +21,19 @@ def flush_outbox() -> dict[str, int]:
 def run_sla_pass_task(*, limit: int = 500) -> dict[str, int]:
     """One SLA watcher pass, for schedulers that enqueue tasks instead of running the loop."""
     return sla_watch.run_sla_pass(limit=limit).as_dict()
+
+
+@task()
+def recompute_due_times(*, calendar_id: int) -> int:
+    """Move the due times of the open tickets on a calendar that changed (queued by
+    services.calendars.calendar_changed); returns how many tickets' due times moved."""
+    if not BusinessCalendar.objects.filter(pk=calendar_id).exists():  # deleted meanwhile
+        return 0
+    return calendars.recompute_open_tickets(calendar_id=calendar_id)
+
+
+@task()
+def reindex_ticket(*, ticket_id: int) -> bool:
+    """Rewrite a ticket's search document with its whole conversation (queued by
+    helpdesk.search.schedule_reindex); False when the ticket left the index instead."""
+    return search.reindex_ticket_by_id(ticket_id)

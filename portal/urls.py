@@ -18,6 +18,7 @@ urlpatterns = [
     path("tickets/", tickets.ticket_list, name="tickets"),
     path("tickets/<str:reference>/", tickets.ticket_detail, name="ticket_detail"),
     path("tickets/<str:reference>/reply/", tickets.ticket_reply, name="ticket_reply"),
+    path("tickets/<str:reference>/details/", tickets.ticket_complete, name="ticket_complete"),
     path("tickets/<str:reference>/resolve/", tickets.ticket_resolve, name="ticket_resolve"),
     path("tickets/<str:reference>/reopen/", tickets.ticket_reopen, name="ticket_reopen"),
     path("tickets/<str:reference>/rate/", tickets.ticket_rate, name="ticket_rate"),

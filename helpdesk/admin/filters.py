@@ -87,5 +87,8 @@ class SlaStateFilter(admin.SimpleListFilter):
             # Resolved tickets also stop their clock; "paused" means waiting while still open.
             return queryset.filter(status__in=OPEN_STATUSES, sla_paused_since__isnull=False)
         if value == self.MET:
-            return queryset.filter(status__in=[Status.RESOLVED, Status.CLOSED]).exclude(ANY_BREACH)
+            # A merged ticket is closed by the merge, but its SLA outcome is "merged", not met.
+            return queryset.filter(
+                status__in=[Status.RESOLVED, Status.CLOSED], merged_into__isnull=True
+            ).exclude(ANY_BREACH)
         return queryset

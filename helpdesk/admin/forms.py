@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.clock import now
+from core.forms import MultipleFileField, add_service_errors
 from helpdesk.models import (
     CannedResponse,
     Category,
@@ -20,6 +22,7 @@ from helpdesk.models import (
     User,
 )
 from helpdesk.models.tickets import DESCRIPTION_FIELDS
+from helpdesk.services import intake
 from helpdesk.services.attachments import ACCEPT_ATTRIBUTE, validate_upload
 
 
@@ -67,7 +70,7 @@ class TicketAddForm(forms.ModelForm):
     """An agent opens a ticket for a customer who called, chatted or emailed."""
 
     channel = forms.ChoiceField(label=_("channel"), choices=AGENT_CHANNELS, initial=Channel.PHONE)
-    # A double click or a resubmitted page creates one ticket (submit_ticket deduplicates).
+    # A double click or a resubmitted page creates one ticket (open_ticket deduplicates).
     form_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     class Meta:
@@ -88,21 +91,28 @@ class TicketAddForm(forms.ModelForm):
             raise ValidationError(_("This person belongs to no customer organization."))
         return requester
 
-    @property
-    def details(self) -> dict:
-        return {name: self.cleaned_data[name] for name in ADD_DETAIL_FIELDS if name in self.cleaned_data}
+    def clean(self):
+        cleaned = super().clean()
+        requester = cleaned.get("requester")
+        if requester is not None and cleaned.get("category") is not None and not self.errors:
+            # The intake's own checks, so a refusal shows on this form with the input kept.
+            try:
+                intake.prepare_ticket(
+                    requester=requester,
+                    channel=cleaned["channel"],
+                    fields=self.ticket_fields(),
+                    attachment_count=0,
+                    policy=intake.CHANNEL_POLICY[cleaned["channel"]],
+                    priority=cleaned.get("priority"),
+                    now=now(),
+                )
+            except ValidationError as error:
+                add_service_errors(self, error)
+        return cleaned
 
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+    def ticket_fields(self) -> dict:
+        """Category, summary and description, as `intake.open_ticket` takes them."""
+        return {name: self.cleaned_data[name] for name in intake.TICKET_FIELDS if name in self.cleaned_data}
 
 
 class ReplyForm(forms.Form):
@@ -129,11 +139,7 @@ class ReplyForm(forms.Form):
         empty_label=_("Insert a canned response…"),
     )
     status = forms.ChoiceField(label=_("Then set status to"), required=False)
-    attachments = MultipleFileField(
-        label=_("Attachments"),
-        required=False,
-        widget=MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
-    )
+    attachments = MultipleFileField(label=_("Attachments"), accept=ACCEPT_ATTRIBUTE)
 
     def __init__(self, *args, ticket: Ticket, **kwargs):
         super().__init__(*args, **kwargs)

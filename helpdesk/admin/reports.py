@@ -75,13 +75,12 @@ def default_dates(today: date) -> dict[str, str]:
 def sla_report_view(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
-    defaults = {**default_dates(timezone.localdate()), "group_by": "tier"}
+    now = resolve_now(None)
+    defaults = {**default_dates(timezone.localdate(now)), "group_by": "tier"}
     form = ReportForm({**defaults, **request.GET.dict()}, label_suffix="")
     report = None
     if form.is_valid():
-        report = sla_report(
-            period=form.period(), group_by=form.cleaned_data["group_by"], now=resolve_now(None)
-        )
+        report = sla_report(period=form.period(), group_by=form.cleaned_data["group_by"], now=now)
         if request.GET.get("format") == "csv":
             return csv_response(report, form)
     context = {
@@ -120,10 +119,14 @@ def _display(row: ReportRow) -> dict:
             {
                 "met": ratio.part,
                 "breached": ratio.whole - ratio.part,
+                "merged": merged,  # set aside: in neither met nor breached
                 "percent": percent(ratio),
                 "bar": bar_class(ratio),
             }
-            for ratio in (row.first_response, row.resolution)
+            for ratio, merged in (
+                (row.first_response, row.first_response_merged),
+                (row.resolution, row.resolution_merged),
+            )
         ],
         "times": [
             {"count": t.count, "median": hours(t.median), "p90": hours(t.p90), "mean": hours(t.mean)}
@@ -158,6 +161,7 @@ def _csv_header(group_by: str) -> list[str]:
             _("%(target)s met") % {"target": target},
             _("%(target)s breached") % {"target": target},
             _("%(target)s compliance %%") % {"target": target},
+            _("%(target)s merged") % {"target": target},
         ]
     for target in (_("first response"), _("resolution")):
         header += [
@@ -184,8 +188,11 @@ def _number(value: float | None, scale: float = 1) -> str:
 
 def _csv_row(row: ReportRow) -> list:
     cells: list = [row.label]
-    for ratio in (row.first_response, row.resolution):
-        cells += [ratio.part, ratio.whole - ratio.part, _number(ratio.rate, 100)]
+    for ratio, merged in (
+        (row.first_response, row.first_response_merged),
+        (row.resolution, row.resolution_merged),
+    ):
+        cells += [ratio.part, ratio.whole - ratio.part, _number(ratio.rate, 100), merged]
     for times in (row.first_response_times, row.resolution_times):
         cells += [times.count, *(_number(v, 1 / 3600) for v in (times.median, times.p90, times.mean))]
     cells += [

@@ -1,7 +1,7 @@
 """Admin for SLA plans, targets and business calendars (registered on admin_site here).
 
-Saving a calendar (or its hours and overrides) recomputes the due times of the open tickets
-running on it. The calendar pages warn when China's holidays for this year, or from
+Saving a calendar (or its hours and overrides) queues the recompute of the due times of the
+open tickets running on it (a background task). The calendar pages warn when China's holidays for this year, or from
 December on for next year, are missing.
 """
 
@@ -15,11 +15,20 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
+from core import clock
 from core.admin_site import admin_site
-from helpdesk.models import BusinessCalendar, BusinessHours, CalendarOverride, SLAPlan, SLATarget, Weekday
-from helpdesk.services.calendars import recompute_open_tickets
+from helpdesk.models import (
+    BusinessCalendar,
+    BusinessHours,
+    CalendarOverride,
+    OverrideSource,
+    SLAPlan,
+    SLATarget,
+    Weekday,
+)
+from helpdesk.services.calendars import calendar_changed
 from helpdesk.sla.forms import BusinessHoursForm, BusinessHoursFormSet, CalendarOverrideForm
 from helpdesk.sla.grids import format_minute, trim_closed_rows, week_grid, year_sheets
 from helpdesk.sla.selectors import missing_holiday_years
@@ -69,7 +78,7 @@ class CalendarOverrideInline(admin.TabularInline):
 
     def get_queryset(self, request):
         # Years of holidays pile up; the year view shows any year, the inline the ones in play.
-        return super().get_queryset(request).filter(date__year__gte=timezone.localdate().year - 1)
+        return super().get_queryset(request).filter(date__year__gte=timezone.localdate(clock.now()).year - 1)
 
 
 @admin.register(BusinessCalendar, site=admin_site)
@@ -104,7 +113,7 @@ class BusinessCalendarAdmin(KxModelAdmin):
 
     @admin.display(description=gettext_lazy("year view"))
     def year_view_link(self, obj: BusinessCalendar) -> str:
-        year = timezone.localdate().year
+        year = timezone.localdate(clock.now()).year
         url = reverse("admin:helpdesk_businesscalendar_year", args=[obj.pk, year])
         return format_html('<a href="{}">{}</a>', url, year)
 
@@ -135,18 +144,13 @@ class BusinessCalendarAdmin(KxModelAdmin):
                 # Edited rows become "manual", so a later holiday import leaves them alone.
                 for inline_form in formset.forms:
                     if inline_form.has_changed():
-                        inline_form.instance.source = "manual"
+                        inline_form.instance.source = OverrideSource.MANUAL
         super().save_related(request, form, formsets, change)
         if change and (form.has_changed() or any(fs.has_changed() for fs in formsets)):
-            moved = recompute_open_tickets(calendar_id=form.instance.pk)
+            calendar_changed(calendar_id=form.instance.pk)
             messages.info(
                 request,
-                ngettext(
-                    "Due times of %(n)d open ticket were recomputed.",
-                    "Due times of %(n)d open tickets were recomputed.",
-                    moved,
-                )
-                % {"n": moved},
+                _("Due times of open tickets on this calendar are being recomputed in the background."),
             )
 
     def year_view(self, request: HttpRequest, object_id: str, year: int):
@@ -180,7 +184,7 @@ def _year_url(calendar_id: int, year: int) -> str:
 
 def week_context(calendar: BusinessCalendar) -> dict:
     """Template data for the week grid and the links to year views."""
-    this_year = timezone.localdate().year
+    this_year = timezone.localdate(clock.now()).year
     return {
         "week_rows": trim_closed_rows(week_grid(weekly_of(calendar))),
         "weekday_labels": [label for _value, label in Weekday.choices],

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.clock import resolve_now
 from helpdesk.models import Ticket, TicketMessage, User
 from helpdesk.selectors import tickets as ticket_selectors
-from helpdesk.services.conversation import add_internal_note, record_agent_reply
+from helpdesk.services.conversation import Visibility, add_reply
 from helpdesk.services.tickets import assign_ticket, set_category, set_priority, set_team
 from helpdesk.services.workflow import set_status
 from helpdesk.sla.status import badges_for
@@ -44,15 +44,12 @@ def apply_property_changes(*, ticket: Ticket, changes: dict[str, Any], actor: Us
 def post_reply(*, ticket: Ticket, form: ReplyForm, author: User) -> TicketMessage:
     """A public reply (optionally moving the status) or an internal note."""
     data = form.cleaned_data
-    if data["kind"] == ReplyForm.NOTE:
-        return add_internal_note(
-            ticket=ticket, author=author, body=data["body"], attachments=data["attachments"]
-        )
-    return record_agent_reply(
+    return add_reply(
         ticket=ticket,
         author=author,
         body=data["body"],
         attachments=data["attachments"],
+        visibility=Visibility.INTERNAL if data["kind"] == ReplyForm.NOTE else Visibility.PUBLIC,
         status=data["status"] or None,
     )
 

@@ -24,7 +24,7 @@ from core.clock import resolve_now
 from core.registry import ticket_admin_actions
 from helpdesk.models import Ticket
 from helpdesk.search import matching_ticket_ids
-from helpdesk.services.tickets import submit_ticket
+from helpdesk.services import intake
 from helpdesk.sla.status import badges_for
 
 from . import ticket_actions
@@ -71,6 +71,7 @@ class TicketAdmin(KxModelAdmin):
         SlaStateFilter,
         "category",
         "channel",
+        "needs_details",
         ("organization", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["subject", "requester__email"]
@@ -214,17 +215,25 @@ class TicketAdmin(KxModelAdmin):
                 actor=request.user,
             )
             return
-        ticket = submit_ticket(
-            requester=form.cleaned_data["requester"],
-            category=form.cleaned_data["category"],
-            subject=form.cleaned_data["subject"],
-            details=form.details,
-            priority=form.cleaned_data["priority"],
-            channel=form.cleaned_data["channel"],
+        data = form.cleaned_data
+        ticket = intake.open_ticket(
+            requester=data["requester"],
+            channel=data["channel"],
+            fields=form.ticket_fields(),
+            priority=data["priority"],
             created_by=request.user,
-            submission_key=form.cleaned_data["form_key"],
+            idempotency_key=data["form_key"],
         )
         obj.pk = ticket.pk
+        if ticket.needs_details:
+            self.message_user(
+                request,
+                _(
+                    "%(ref)s is open. Its description is incomplete: the customer was asked by mail to add the missing details."
+                )
+                % {"ref": ticket.reference},
+                messages.WARNING,
+            )
 
     def save_related(self, request, form, formsets, change) -> None:
         # Tickets have no many-to-many fields or inlines; services saved everything.

@@ -3,11 +3,10 @@
 from datetime import UTC
 
 from django.db import models
-from django.utils import timezone
 from rest_framework import serializers
 
-from helpdesk.models import Category, Channel, ErpSystem, PluginVersion, Priority, Ticket, TicketMessage, User
-from helpdesk.quality import check_when
+from helpdesk.models import Category, Channel, PluginVersion, Priority, Status, Ticket, TicketMessage, User
+from helpdesk.services.intake import TICKET_FIELDS
 
 
 class UTCDateTimeField(serializers.DateTimeField):
@@ -105,46 +104,43 @@ class TicketSerializer(APIModelSerializer):
         read_only_fields = fields
 
 
-class TicketCreateSerializer(serializers.Serializer):
-    """What an integrator sends to open a ticket. Agents may name a requester (on behalf)."""
+class TicketCreateSerializer(APIModelSerializer):
+    """What an integrator sends to open a ticket: the portal form's fields, from one list.
+
+    Only types are checked here; whether the description is good enough is the intake
+    service's decision, with the portal's messages. Agents may name the requester (a ticket
+    on a customer's behalf), a priority and the channel it came through.
+    """
 
     requester = serializers.SlugRelatedField(
-        slug_field="email", queryset=User.objects.filter(customer_profile__isnull=False), required=False
+        slug_field="email",
+        queryset=User.objects.filter(customer_profile__isnull=False, is_active=True),
+        required=False,
+        help_text="Agents only: the customer the ticket is for (email).",
     )
     category = serializers.SlugRelatedField(
         slug_field="slug", queryset=Category.objects.filter(is_active=True)
     )
-    subject = serializers.CharField(max_length=200)
-    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.P3)
-    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
-    symptoms = serializers.CharField()
-    occurred_at = serializers.DateTimeField(required=False, allow_null=True)
-    long_standing = serializers.BooleanField(default=False)
-    error_message = serializers.CharField(required=False, allow_blank=True, default="")
-    no_error_shown = serializers.BooleanField(default=False)
-    steps_to_reproduce = serializers.CharField(required=False, allow_blank=True, default="")
-    expected_result = serializers.CharField(required=False, allow_blank=True, default="")
-    actual_result = serializers.CharField(required=False, allow_blank=True, default="")
-    environment = serializers.CharField(required=False, allow_blank=True, default="")
-    impact = serializers.CharField(required=False, allow_blank=True, default="")
-    erp_system = serializers.ChoiceField(
-        choices=ErpSystem.choices, required=False, allow_blank=True, default=""
+    priority = serializers.ChoiceField(
+        choices=Priority.choices,
+        required=False,
+        help_text="Agents only. Customers get the priority policy (blocked posting → P2).",
     )
-    erp_version = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
-    plugin_version = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
-    voucher_numbers = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    channel = serializers.ChoiceField(
+        choices=Channel.choices, default=Channel.API, help_text="Agents only; customers always `api`."
+    )
 
-    def validate(self, attrs):
-        # The same rule as the portal form: a real, recent moment, or a long-standing problem.
-        problem = check_when(
-            {"occurred_at": attrs.get("occurred_at"), "long_standing": attrs.get("long_standing")},
-            timezone.now(),
-        )
-        if problem is not None and attrs.get("occurred_at") is not None:
-            raise serializers.ValidationError({"occurred_at": [str(problem.message)]})
-        return attrs
+    class Meta:
+        model = Ticket
+        fields = ["requester", "priority", "channel", *TICKET_FIELDS]
+        extra_kwargs = {name: {"required": False} for name in TICKET_FIELDS if name != "category"}
 
 
 class ReplySerializer(serializers.Serializer):
     body = serializers.CharField()
     internal = serializers.BooleanField(default=False, help_text="Agents only: an internal note.")
+    status = serializers.ChoiceField(
+        choices=Status.choices,
+        required=False,
+        help_text="Agents only: move the ticket with a public reply (e.g. pending_customer).",
+    )

@@ -1,18 +1,20 @@
 """REST API v1: reads are filtered viewsets over selectors; writes go through services."""
 
+import uuid
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from helpdesk.models import Category, PluginVersion, TicketMessage
-from helpdesk.models.tickets import DESCRIPTION_FIELDS
+from helpdesk.models import Category, Channel, PluginVersion, TicketMessage
 from helpdesk.selectors.tickets import visible_tickets
-from helpdesk.services.conversation import add_internal_note, record_agent_reply, record_customer_reply
-from helpdesk.services.tickets import submit_ticket
+from helpdesk.services import intake
+from helpdesk.services.conversation import Visibility, add_reply
 
 from .filters import TicketFilter
 from .serializers import (
@@ -26,7 +28,26 @@ from .serializers import (
 
 
 def _service_errors(exc: DjangoValidationError) -> ValidationError:
+    """A service's refusal in the API's error shape: per field when the service named fields."""
+    if hasattr(exc, "error_dict"):
+        return ValidationError(
+            {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+        )
     return ValidationError({"detail": exc.messages})
+
+
+# Keys are scoped to the user who sends them: two integrations using the same key never
+# see each other's tickets.
+IDEMPOTENCY_NAMESPACE = uuid.UUID("5b0f7c1e-8a3d-4b7e-9c55-2f0d8e4a6b13")
+
+
+def idempotency_key(request) -> uuid.UUID | None:
+    key = (request.headers.get("Idempotency-Key") or "").strip()
+    if not key:
+        return None
+    if len(key) > 200:
+        raise ValidationError({"Idempotency-Key": [_("At most 200 characters.")]})
+    return uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{request.user.pk}:{key}")
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -55,23 +76,34 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             .order_by("-updated_at", "-pk")
         )
 
-    @extend_schema(request=TicketCreateSerializer, responses={201: TicketSerializer})
+    @extend_schema(
+        request=TicketCreateSerializer,
+        responses={201: TicketSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Retry-safe creation: the same key (per user) returns the first ticket.",
+            )
+        ],
+    )
     def create(self, request, *args, **kwargs):
         data = TicketCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
-        requester = values.get("requester") if request.user.is_staff else request.user
+        values = dict(data.validated_data)
+        user = request.user
+        requester = values.pop("requester", None) if user.is_staff else user
         if requester is None:
-            raise ValidationError({"requester": ["Agents must name the customer the ticket is for."]})
+            raise ValidationError({"requester": [_("Agents must name the customer the ticket is for.")]})
         try:
-            ticket = submit_ticket(
+            ticket = intake.open_ticket(
                 requester=requester,
-                category=values["category"],
-                subject=values["subject"],
-                details={k: values[k] for k in DESCRIPTION_FIELDS if k in values},
-                priority=values["priority"] if request.user.is_staff else "p3",
-                channel=values["channel"],
-                created_by=request.user if request.user.is_staff else None,
+                channel=values.pop("channel") if user.is_staff else Channel.API,
+                fields={name: values[name] for name in intake.TICKET_FIELDS if name in values},
+                priority=values.get("priority") if user.is_staff else None,
+                created_by=user if user.is_staff else None,
+                idempotency_key=idempotency_key(request),
             )
         except DjangoValidationError as exc:
             raise _service_errors(exc) from exc
@@ -93,16 +125,18 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         ticket = self.get_object()
         data = ReplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        body, internal = data.validated_data["body"], data.validated_data["internal"]
-        if internal and not request.user.is_staff:
-            raise PermissionDenied("Only agents can write internal notes.")
+        values = data.validated_data
+        if values["internal"] and not request.user.is_staff:
+            raise PermissionDenied(_("Only agents can write internal notes."))
         try:
-            if not request.user.is_staff:
-                message = record_customer_reply(ticket=ticket, author=request.user, body=body, channel="api")
-            elif internal:
-                message = add_internal_note(ticket=ticket, author=request.user, body=body)
-            else:
-                message = record_agent_reply(ticket=ticket, author=request.user, body=body, channel="api")
+            message = add_reply(
+                ticket=ticket,
+                author=request.user,
+                body=values["body"],
+                channel=Channel.API,
+                visibility=Visibility.INTERNAL if values["internal"] else Visibility.PUBLIC,
+                status=values.get("status") if request.user.is_staff else None,
+            )
         except DjangoValidationError as exc:
             raise _service_errors(exc) from exc
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)

@@ -8,6 +8,7 @@ from django.db import transaction
 from helpdesk.models import (
     CannedResponse,
     Category,
+    Channel,
     CustomerProfile,
     Organization,
     PluginVersion,
@@ -19,7 +20,8 @@ from helpdesk.models import (
 )
 from helpdesk.roles import AGENTS, MANAGERS
 from helpdesk.services.conversation import add_internal_note, record_agent_reply, record_customer_reply
-from helpdesk.services.tickets import assign_ticket, merge_tickets, submit_ticket
+from helpdesk.services.intake import open_ticket
+from helpdesk.services.tickets import assign_ticket, merge_tickets
 from helpdesk.services.workflow import rate_ticket, set_status
 
 from . import data
@@ -138,11 +140,16 @@ def seed_stories(world: dict, people: dict[str, User], *, now: datetime) -> int:
     made: list[Ticket] = []
     for story in STORIES:
         created = now - timedelta(hours=story["hours_ago"])
-        ticket = submit_ticket(
+        ticket = open_ticket(
             requester=people[story["requester"]],
-            category=world["categories"][story["category"]],
-            subject=story["subject"],
-            details={"occurred_at": created - timedelta(minutes=40), **story["details"]},
+            channel=story.get("channel", Channel.WEB),
+            fields={
+                "category": world["categories"][story["category"]],
+                "subject": story["subject"],
+                "occurred_at": created - timedelta(minutes=40),
+                **story["details"],
+            },
+            # As if an agent had raised it on first reading; the policy's P2 still applies.
             priority=story["priority"],
             now=created,
         )

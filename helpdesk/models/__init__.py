@@ -7,6 +7,7 @@ from .choices import (
     Complexity,
     ErpSystem,
     Priority,
+    SlaTarget,
     Status,
 )
 from .conversation import (
@@ -18,8 +19,16 @@ from .conversation import (
     TicketPause,
 )
 from .organizations import Category, Organization, PluginVersion, Team
-from .outbox import OutboundEmail
-from .sla import BusinessCalendar, BusinessHours, CalendarOverride, SLAPlan, SLATarget, Weekday
+from .outbox import EmailKind, OutboundEmail
+from .sla import (
+    BusinessCalendar,
+    BusinessHours,
+    CalendarOverride,
+    OverrideSource,
+    SLAPlan,
+    SLATarget,
+    Weekday,
+)
 from .tickets import DESCRIPTION_FIELDS, InvalidTransition, Ticket
 from .users import CustomerProfile, User
 
@@ -36,15 +45,18 @@ __all__ = [
     "Channel",
     "Complexity",
     "CustomerProfile",
+    "EmailKind",
     "ErpSystem",
     "InvalidTransition",
     "Organization",
     "OutboundEmail",
+    "OverrideSource",
     "PluginVersion",
     "Priority",
     "SLAPlan",
     "SLATarget",
     "SatisfactionRating",
+    "SlaTarget",
     "Status",
     "Team",
     "Ticket",

@@ -122,6 +122,7 @@ class TicketEvent(models.Model):
 
     class Kind(models.TextChoices):
         CREATED = "created", _("Created")
+        DETAILS_ADDED = "details_added", _("Missing details added")
         STATUS = "status", _("Status changed")
         ASSIGNMENT = "assignment", _("Assigned")
         TEAM = "team", _("Team changed")

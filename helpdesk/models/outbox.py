@@ -5,6 +5,23 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+class EmailKind(models.TextChoices):
+    """Which mail a row is. Helpdesk notifications render helpdesk/email/<value>.txt."""
+
+    TICKET_RECEIVED = "ticket_received", _("Request received (to the requester)")
+    DETAILS_NEEDED = "details_needed", _("Details needed (to the requester)")
+    TEAM_NEW_TICKET = "team_new_ticket", _("New ticket (to the team)")
+    TICKET_REOPENED = "ticket_reopened", _("Ticket reopened by the customer (to the team)")
+    AGENT_REPLY = "agent_reply", _("Agent reply (to the requester)")
+    CUSTOMER_REPLY = "customer_reply", _("Customer reply (to the assignee)")
+    SATISFACTION_SURVEY = "satisfaction_survey", _("Satisfaction survey (to the requester)")
+    SLA_WARNING = "sla_warning", _("SLA warning (to agents)")
+    SLA_BREACH = "sla_breach", _("SLA breach (to agents)")
+    ACCOUNT_ACTIVATION = "account_activation", _("Account activation")
+    ACCOUNT_INVITATION = "account_invitation", _("Invitation to the portal")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+
+
 class OutboundEmail(models.Model):
     """An email waiting to be sent (or sent); a dead SMTP server delays it and loses nothing."""
 
@@ -19,7 +36,7 @@ class OutboundEmail(models.Model):
     body = models.TextField(_("body"))
     reply_to = models.CharField(_("reply-to"), max_length=255, blank=True)
     headers = models.JSONField(_("headers"), default=dict, blank=True)
-    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    kind = models.CharField(_("kind"), max_length=40, choices=EmailKind.choices, db_index=True)
     ticket = models.ForeignKey(
         "helpdesk.Ticket",
         on_delete=models.SET_NULL,

@@ -94,6 +94,13 @@ class BusinessHours(IntervalMixin):
         return f"{self.get_weekday_display()} {self.label}"
 
 
+class OverrideSource(models.TextChoices):
+    """Where a date override came from; a holiday import only touches its own rows."""
+
+    MANUAL = "manual", _("Entered in the admin")
+    CHINESECALENDAR = "chinesecalendar", _("Imported China holidays (chinesecalendar)")
+
+
 class CalendarOverride(models.Model):
     """A date that differs from the week: closed (holiday) or working with its own hours (调休)."""
 
@@ -114,9 +121,7 @@ class CalendarOverride(models.Model):
         blank=True,
         help_text=_("For working days: [[start_minute, end_minute], …]."),
     )
-    source = models.CharField(
-        _("source"), max_length=30, blank=True, help_text=_("e.g. chinesecalendar, manual")
-    )
+    source = models.CharField(_("source"), max_length=30, choices=OverrideSource.choices, blank=True)
 
     class Meta:
         verbose_name = _("date override")

@@ -20,7 +20,7 @@ from .choices import (
 
 REFERENCE_PREFIX = "KX-"
 # The structured problem description, in the order forms show it. One list for the portal
-# form, the agents' add form, the API and submit_ticket.
+# form, the agents' add form, the API serializer and the intake service.
 DESCRIPTION_FIELDS: tuple[str, ...] = (
     "symptoms",
     "occurred_at",
@@ -81,6 +81,12 @@ class Ticket(models.Model):
     erp_version = models.CharField(_("ERP version"), max_length=60, blank=True)
     plugin_version = models.CharField(_("plugin version"), max_length=30, blank=True)
     quality_score = models.PositiveSmallIntegerField(_("description quality"), default=0)
+    # Accepted although vague (phone, mail, forum): the requester was asked for the rest.
+    needs_details = models.BooleanField(
+        _("needs details"),
+        default=False,
+        help_text=_("The description was incomplete; the requester was asked to complete it."),
+    )
 
     category = models.ForeignKey(
         "helpdesk.Category",

@@ -3,8 +3,9 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.clock import now
 
 
 class UserManager(BaseUserManager):
@@ -44,7 +45,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Agents and managers. Customers never reach the admin site."),
     )
     is_active = models.BooleanField(_("active"), default=True)
-    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    date_joined = models.DateTimeField(_("date joined"), default=now)
 
     objects = UserManager()
 

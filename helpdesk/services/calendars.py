@@ -1,17 +1,28 @@
 """Changing business calendars: import China's holidays, and move the due times of open
 tickets when a calendar changes.
 
+Moving the due times touches every open ticket on the calendar, so it leaves the request:
+`calendar_changed` queues the `recompute_due_times` task once the edit commits.
 Resolved and closed tickets keep the due times they had: their outcome is history.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
-from helpdesk.models import OPEN_STATUSES, BusinessCalendar, CalendarOverride, Ticket, TicketEvent
+from helpdesk.models import (
+    OPEN_STATUSES,
+    BusinessCalendar,
+    CalendarOverride,
+    OverrideSource,
+    Ticket,
+    TicketEvent,
+)
 from helpdesk.sla import business_time, clock
 from helpdesk.sla.calendars import load_calendar, touch_calendar
 from helpdesk.sla.cn_holidays import has_data_for
@@ -19,8 +30,9 @@ from helpdesk.sla.defaults import override_rows
 
 from .events import record_event
 
-IMPORT_SOURCE = "chinesecalendar"
-DUE_FIELDS = ("first_response_due_at", "next_response_due_at", "resolution_due_at")
+logger = logging.getLogger(__name__)
+
+DUE_FIELDS = tuple(fields.due_field for fields in clock.TARGET_FIELDS.values())
 
 
 class HolidayImportError(Exception):
@@ -37,15 +49,36 @@ class HolidayImport:
     unchanged: int
     removed: int
     kept_manual: int
-    recomputed: int
+    recompute_queued: bool  # the calendar changed: its open tickets are recomputed in the background
+
+
+def calendar_changed(*, calendar_id: int) -> None:
+    """Call in the transaction that changed a calendar's hours or overrides.
+
+    Marks the calendar changed at once (every process reloads it, so new tickets get the
+    new hours) and, after commit, queues the task that moves its open tickets' due times.
+    Nothing is queued if the transaction rolls back.
+    """
+    touch_calendar(calendar_id)
+    transaction.on_commit(partial(_enqueue_recompute, calendar_id))
+
+
+def _enqueue_recompute(calendar_id: int) -> None:
+    from helpdesk.tasks import recompute_due_times
+
+    try:
+        recompute_due_times.enqueue(calendar_id=calendar_id)
+    except Exception:  # the edit is saved; an operator can rerun the recompute
+        logger.exception("could not enqueue the due-time recompute of calendar %s", calendar_id)
 
 
 def recompute_open_tickets(*, calendar_id: int, now: datetime | None = None) -> int:
     """Recompute due times of the open tickets whose clocks run on this calendar.
 
-    Call it after the calendar's hours or overrides changed (it marks the calendar changed,
-    so every process reloads it). Each ticket is updated in its own short transaction and
-    gets an SLA_RECOMPUTED event if one of its due times moved. Returns that count.
+    The body of the `recompute_due_times` task (editors call `calendar_changed`). It marks
+    the calendar changed too, so every process reloads it. Each ticket is updated in its own
+    short transaction and gets an SLA_RECOMPUTED event if one of its due times moved.
+    Returns that count.
     """
     now = resolve_now(now)
     touch_calendar(calendar_id)
@@ -91,11 +124,10 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def import_cn_holidays(
-    *, year: int, calendar_name: str | None = None, now: datetime | None = None
-) -> list[HolidayImport]:
+def import_cn_holidays(*, year: int, calendar_name: str | None = None) -> list[HolidayImport]:
     """Upsert China's holidays and adjusted working days of `year` as override rows of every
-    calendar that follows them (or only the one named), then recompute its open tickets.
+    calendar that follows them (or only the one named), then queue the recompute of its open
+    tickets (see calendar_changed).
 
     Idempotent. Rows an admin edited (source other than chinesecalendar) are left alone.
     Raises HolidayImportError when the installed chinesecalendar has no data for `year`:
@@ -117,7 +149,7 @@ def import_cn_holidays(
             raise HolidayImportError(
                 _("No calendar named “%(name)s” follows China's holidays.") % {"name": calendar_name}
             )
-    return [_import_into(calendar, year=year, now=now) for calendar in calendars]
+    return [_import_into(calendar, year=year) for calendar in calendars]
 
 
 def workday_intervals(calendar: BusinessCalendar) -> list[tuple[int, int]]:
@@ -131,7 +163,7 @@ def workday_intervals(calendar: BusinessCalendar) -> list[tuple[int, int]]:
 
 
 @transaction.atomic
-def _import_into(calendar: BusinessCalendar, *, year: int, now: datetime | None) -> HolidayImport:
+def _import_into(calendar: BusinessCalendar, *, year: int) -> HolidayImport:
     intervals = workday_intervals(calendar)
     if not intervals:
         raise HolidayImportError(
@@ -146,7 +178,7 @@ def _import_into(calendar: BusinessCalendar, *, year: int, now: datetime | None)
         if current is None:
             CalendarOverride.objects.create(calendar=calendar, **row)
             created += 1
-        elif current.source != IMPORT_SOURCE:
+        elif current.source != OverrideSource.CHINESECALENDAR:
             kept += 1
         elif (current.is_working, current.intervals, current.name) != (
             row["is_working"],
@@ -163,11 +195,15 @@ def _import_into(calendar: BusinessCalendar, *, year: int, now: datetime | None)
         else:
             unchanged += 1
     # Imported rows the package no longer lists (a corrected schedule) go away.
-    stale = [o.pk for day, o in existing.items() if day not in wanted and o.source == IMPORT_SOURCE]
+    stale = [
+        o.pk
+        for day, o in existing.items()
+        if day not in wanted and o.source == OverrideSource.CHINESECALENDAR
+    ]
     CalendarOverride.objects.filter(pk__in=stale).delete()
-    recomputed = 0
-    if created or updated or stale:
-        recomputed = recompute_open_tickets(calendar_id=calendar.pk, now=now)
+    changed = bool(created or updated or stale)
+    if changed:
+        calendar_changed(calendar_id=calendar.pk)
     return HolidayImport(
         calendar=calendar.name,
         created=created,
@@ -175,5 +211,5 @@ def _import_into(calendar: BusinessCalendar, *, year: int, now: datetime | None)
         unchanged=unchanged,
         removed=len(stale),
         kept_manual=kept,
-        recomputed=recomputed,
+        recompute_queued=changed,
     )

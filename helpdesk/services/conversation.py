@@ -1,24 +1,30 @@
-"""Replies and notes: what stamps first response, restarts next-response clocks, reopens."""
+"""The one door for messages: replies and notes, whatever the channel.
+
+`add_reply` is what portal, admin, API, mail and chat call; it picks the rule set from who
+writes and the visibility asked for. The three functions behind it hold the clock rules:
+what stamps first response, restarts next-response clocks, resumes a paused clock, reopens.
+"""
 
 from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.clock import resolve_now
 from helpdesk.models import Channel, Status, Ticket, TicketEvent, TicketMessage, User
-from helpdesk.search import index_ticket
+from helpdesk.search import schedule_reindex
 from helpdesk.sla import clock
 
-from . import notifications
+from . import notifications, staging
 from .attachments import store_attachment
 from .events import record_event
 from .sla_watch import record_late_breach
 from .tickets import _ensure_live, _lock
-from .workflow import _reopen, apply_status, can_customer_reopen
+from .workflow import _reopen, apply_status, can_customer_reopen, reopen_ticket
 
 
 def _clean_body(body: str) -> str:
@@ -26,6 +32,53 @@ def _clean_body(body: str) -> str:
     if not body:
         raise ValidationError(_("Write a message first."))
     return body
+
+
+class Visibility(models.TextChoices):
+    """Who sees a message: everyone on the ticket, or agents only (an internal note)."""
+
+    PUBLIC = "public", gettext_lazy("Public")
+    INTERNAL = "internal", gettext_lazy("Internal note")
+
+
+def add_reply(
+    *,
+    ticket: Ticket,
+    author: User,
+    body: str,
+    channel: str = Channel.WEB,
+    attachments: "Iterable[UploadedFile] | staging.StagedUploads" = (),
+    visibility: str = Visibility.PUBLIC,
+    status: str | None = None,
+    now: datetime | None = None,
+) -> TicketMessage:
+    """Add a message to the conversation, whoever writes it and whichever way it came.
+
+    Agents write public replies (which count as responses) or internal notes; customers
+    write customer replies and never notes. `status` (agents' public replies only) moves
+    the ticket in the same step. Precondition: the caller has checked that `author` may see
+    the ticket (`helpdesk.selectors.tickets.access_ticket`).
+    """
+    with staging.opened(attachments) as files:
+        if author.is_staff:
+            if visibility == Visibility.INTERNAL:
+                if status:
+                    raise ValidationError(_("Internal notes do not change the status; use a public reply."))
+                return add_internal_note(ticket=ticket, author=author, body=body, attachments=files, now=now)
+            return record_agent_reply(
+                ticket=ticket,
+                author=author,
+                body=body,
+                attachments=files,
+                status=status,
+                channel=channel,
+                now=now,
+            )
+        if visibility == Visibility.INTERNAL:
+            raise ValidationError(_("Only agents can write internal notes."))
+        return record_customer_reply(
+            ticket=ticket, author=author, body=body, attachments=files, channel=channel, now=now
+        )
 
 
 def _add_message(
@@ -46,8 +99,9 @@ def _add_message(
         store_attachment(
             ticket=ticket, upload=upload, uploaded_by=author, message=message, is_internal=internal
         )
-    # The ticket search finds words from the conversation too.
-    index_ticket(ticket)
+    # The ticket search finds words from the conversation too; rebuilding the ticket's
+    # document reads the whole conversation, so it runs after commit as a task.
+    schedule_reindex(ticket)
     return message
 
 
@@ -90,7 +144,9 @@ def record_agent_reply(
             ticket, ticket.created_at, now, paused=False
         )
         if ticket.first_response_due_at and now > ticket.first_response_due_at:
-            record_late_breach(ticket, target="first_response", due_at=ticket.first_response_due_at, now=now)
+            record_late_breach(
+                ticket, target=clock.SlaTarget.FIRST_RESPONSE, due_at=ticket.first_response_due_at, now=now
+            )
         fields += [
             "first_response_at",
             "first_response_seconds",
@@ -102,7 +158,9 @@ def record_agent_reply(
     ticket.updated_at = now
     if ticket.next_response_due_at and now > ticket.next_response_due_at:
         # Recorded as an event before the flag is reset for the new cycle below.
-        record_late_breach(ticket, target="next_response", due_at=ticket.next_response_due_at, now=now)
+        record_late_breach(
+            ticket, target=clock.SlaTarget.NEXT_RESPONSE, due_at=ticket.next_response_due_at, now=now
+        )
     # A new cycle: the next contact is owed within the plan's next-response target.
     ticket.next_response_started_at = now
     ticket.next_response_warned = False
@@ -216,3 +274,21 @@ def record_customer_reply(
     ticket.save(update_fields=list(dict.fromkeys(fields)))
     notifications.customer_replied(ticket, message, now=now)
     return message
+
+
+@transaction.atomic
+def reopen_with_reason(
+    *, ticket: Ticket, actor: User, reason: str = "", now: datetime | None = None
+) -> Ticket:
+    """Reopen a resolved ticket and tell its team. A reason enters the conversation as the
+    actor's message (the customer's reply, or an agent's internal note), so whoever picks
+    the ticket up reads why it came back."""
+    now = resolve_now(now)
+    ticket = reopen_ticket(ticket=ticket, actor=actor, reason=reason.strip(), now=now)
+    message = None
+    if reason.strip():
+        write = add_internal_note if actor.is_staff else record_customer_reply
+        message = write(ticket=ticket, author=actor, body=reason, now=now)
+        ticket.refresh_from_db()
+    notifications.ticket_reopened(ticket, message, now=now)
+    return ticket

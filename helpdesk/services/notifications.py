@@ -1,4 +1,7 @@
-"""Who is told what, in their language; every mail goes through the outbox."""
+"""Who is told what, in their language; every mail goes through the outbox.
+
+Each mail is one EmailKind, rendered from helpdesk/email/<kind>.txt (first line: subject).
+"""
 
 from datetime import datetime
 
@@ -6,7 +9,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from helpdesk.models import Ticket, TicketMessage, User
+from helpdesk.models import EmailKind, Ticket, TicketMessage, User
 
 from .outbox import queue_email
 
@@ -21,10 +24,10 @@ def _language_of(user: User | None) -> str:
     return (profile.language if profile and profile.language else None) or settings.LANGUAGE_CODE
 
 
-def _render(template: str, language: str, context: dict) -> tuple[str, str]:
+def _render(kind: EmailKind, language: str, context: dict) -> tuple[str, str]:
     with translation.override(language):
         text = render_to_string(
-            f"helpdesk/email/{template}.txt",
+            f"helpdesk/email/{kind.value}.txt",
             {**context, "portal_url": settings.PORTAL_BASE_URL},
         )
     subject, _, body = text.strip().partition("\n")
@@ -33,7 +36,7 @@ def _render(template: str, language: str, context: dict) -> tuple[str, str]:
 
 def _queue(
     *,
-    template: str,
+    kind: EmailKind,
     recipients: list[str],
     language: str,
     ticket: Ticket,
@@ -41,12 +44,12 @@ def _queue(
     not_before: datetime | None = None,
     now: datetime | None = None,
 ) -> None:
-    subject, body = _render(template, language, {"ticket": ticket, **context})
+    subject, body = _render(kind, language, {"ticket": ticket, **context})
     queue_email(
         to=recipients,
         subject=subject,
         body=body,
-        kind=template,
+        kind=kind,
         ticket=ticket,
         headers={"X-Kuaixiang-Ticket": ticket.reference},
         not_before=not_before,
@@ -56,7 +59,7 @@ def _queue(
 
 def ticket_received(ticket: Ticket, *, now: datetime | None = None) -> None:
     _queue(
-        template="ticket_received",
+        kind=EmailKind.TICKET_RECEIVED,
         recipients=[ticket.requester.email],
         language=_language_of(ticket.requester),
         ticket=ticket,
@@ -72,12 +75,25 @@ def _team_recipients(team) -> list[str]:
     return list(team.members.filter(is_active=True).values_list("email", flat=True))
 
 
+def details_needed(ticket: Ticket, *, missing: list[str], now: datetime | None = None) -> None:
+    """Tell the requester their request arrived but lacks details, one line per gap in
+    `missing` (already translated), with the link to complete it."""
+    _queue(
+        kind=EmailKind.DETAILS_NEEDED,
+        recipients=[ticket.requester.email],
+        language=_language_of(ticket.requester),
+        ticket=ticket,
+        context={"missing": missing},
+        now=now,
+    )
+
+
 def team_new_ticket(ticket: Ticket, *, now: datetime | None = None) -> None:
     if ticket.team is None:
         return
     recipients = _team_recipients(ticket.team)
     _queue(
-        template="team_new_ticket",
+        kind=EmailKind.TEAM_NEW_TICKET,
         recipients=recipients,
         language=settings.LANGUAGE_CODE,
         ticket=ticket,
@@ -86,9 +102,23 @@ def team_new_ticket(ticket: Ticket, *, now: datetime | None = None) -> None:
     )
 
 
+def ticket_reopened(ticket: Ticket, message: TicketMessage, *, now: datetime | None = None) -> None:
+    """Tell the ticket's team that the customer reopened it, quoting their reason."""
+    if ticket.team is None:
+        return
+    _queue(
+        kind=EmailKind.TICKET_REOPENED,
+        recipients=_team_recipients(ticket.team),
+        language=settings.LANGUAGE_CODE,
+        ticket=ticket,
+        context={"message": message},
+        now=now,
+    )
+
+
 def agent_replied(ticket: Ticket, message: TicketMessage, *, now: datetime | None = None) -> None:
     _queue(
-        template="agent_reply",
+        kind=EmailKind.AGENT_REPLY,
         recipients=[ticket.requester.email],
         language=_language_of(ticket.requester),
         ticket=ticket,
@@ -101,7 +131,7 @@ def customer_replied(ticket: Ticket, message: TicketMessage, *, now: datetime | 
     if ticket.assignee is None or not ticket.assignee.is_active:
         return
     _queue(
-        template="customer_reply",
+        kind=EmailKind.CUSTOMER_REPLY,
         recipients=[ticket.assignee.email],
         language=settings.LANGUAGE_CODE,
         ticket=ticket,
@@ -112,7 +142,7 @@ def customer_replied(ticket: Ticket, message: TicketMessage, *, now: datetime | 
 
 def satisfaction_survey(ticket: Ticket, token: str, *, now: datetime | None = None) -> None:
     _queue(
-        template="satisfaction_survey",
+        kind=EmailKind.SATISFACTION_SURVEY,
         recipients=[ticket.requester.email],
         language=_language_of(ticket.requester),
         ticket=ticket,
@@ -121,16 +151,22 @@ def satisfaction_survey(ticket: Ticket, token: str, *, now: datetime | None = No
     )
 
 
+SLA_ALERTS = (EmailKind.SLA_WARNING, EmailKind.SLA_BREACH)
+
+
 def sla_alert(
     ticket: Ticket,
     *,
-    kind: str,
+    kind: EmailKind,
     target: str,
     due_at: datetime | None,
     not_before: datetime | None,
     now: datetime | None = None,
 ) -> None:
-    """Warn or report a breach to the assignee (else the team), possibly held until team hours."""
+    """Warn or report a breach (`kind`, one of SLA_ALERTS) to the assignee, else the team,
+    possibly held until team hours. `target` is the target's label."""
+    if kind not in SLA_ALERTS:
+        raise ValueError(f"not an SLA alert: {kind!r}")
     if ticket.assignee and ticket.assignee.is_active:
         recipients = [ticket.assignee.email]
     elif ticket.team:
@@ -138,7 +174,7 @@ def sla_alert(
     else:
         return
     _queue(
-        template=f"sla_{kind}",
+        kind=kind,
         recipients=recipients,
         language=settings.LANGUAGE_CODE,
         ticket=ticket,

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from core.clock import resolve_now
-from helpdesk.models import OutboundEmail, Ticket
+from helpdesk.models import EmailKind, OutboundEmail, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def queue_email(
     to: list[str],
     subject: str,
     body: str,
-    kind: str,
+    kind: EmailKind,
     ticket: Ticket | None = None,
     reply_to: str = "",
     headers: dict | None = None,
@@ -38,8 +38,9 @@ def queue_email(
     """Write an outbox row in the current transaction; a task sends it after commit.
 
     `not_before` holds the mail back (e.g. until a team's working hours start).
-    Returns None when there is nobody to send to.
+    Returns None when there is nobody to send to; ValueError for a kind not in EmailKind.
     """
+    kind = EmailKind(kind)
     now = resolve_now(now)
     recipients = sorted({address.strip() for address in to if address and address.strip()})
     if not recipients:

@@ -15,10 +15,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from core.clock import resolve_now
-from helpdesk.models import OPEN_STATUSES, Priority, Ticket, TicketEvent
+from helpdesk.models import OPEN_STATUSES, EmailKind, Priority, SlaTarget, Ticket, TicketEvent
 from helpdesk.sla import business_time, clock
 from helpdesk.sla.calendars import load_calendar, load_calendars
-from helpdesk.sla.status import TARGET_LABELS
 
 from . import notifications
 from .events import record_event
@@ -113,18 +112,19 @@ def _check_ticket(*, pk: int, now: datetime, calendars: Mapping, result: PassRes
     flags: list[str] = []
     breaches: list[clock.Deadline] = []
     for deadline in clock.deadlines(ticket, pauses, calendar=calendar):
+        fields = clock.TARGET_FIELDS[deadline.target]
         if not deadline.breached and deadline.due_at is not None and deadline.due_at <= now:
             # A breach found late (watcher down) implies the warning moment passed too; a
             # warning mail after the breach mail would only be noise, so only the flag is set.
-            setattr(ticket, f"{deadline.target}_breached", True)
-            setattr(ticket, f"{deadline.target}_warned", True)
-            flags += [f"{deadline.target}_breached", f"{deadline.target}_warned"]
+            setattr(ticket, fields.breached_field, True)
+            setattr(ticket, fields.warned_field, True)
+            flags += [fields.breached_field, fields.warned_field]
             breaches.append(deadline)
             _breach(ticket, deadline, now=now)
             result.breached += 1
         elif not deadline.warned and deadline.warn_at is not None and deadline.warn_at <= now:
-            setattr(ticket, f"{deadline.target}_warned", True)
-            flags.append(f"{deadline.target}_warned")
+            setattr(ticket, fields.warned_field, True)
+            flags.append(fields.warned_field)
             _warn(ticket, deadline, now=now, team_calendar=calendars.get(_team_calendar_id(ticket)))
             result.warned += 1
     # Only the ticket's first breach escalates: a raised priority shortens the remaining
@@ -162,20 +162,32 @@ def _warn(
     # A warning may wait for the team's hours; a breach is news at any hour.
     not_before = warning_not_before(ticket, now=now, team_calendar=team_calendar)
     _alert(
-        ticket, deadline, event=TicketEvent.Kind.SLA_WARNED, kind="warning", now=now, not_before=not_before
+        ticket,
+        deadline,
+        event=TicketEvent.Kind.SLA_WARNED,
+        email=EmailKind.SLA_WARNING,
+        now=now,
+        not_before=not_before,
     )
 
 
 def _breach(ticket: Ticket, deadline: clock.Deadline, *, now: datetime) -> None:
-    _alert(ticket, deadline, event=TicketEvent.Kind.SLA_BREACHED, kind="breach", now=now, not_before=None)
+    _alert(
+        ticket,
+        deadline,
+        event=TicketEvent.Kind.SLA_BREACHED,
+        email=EmailKind.SLA_BREACH,
+        now=now,
+        not_before=None,
+    )
 
 
 def _alert(
     ticket: Ticket,
     deadline: clock.Deadline,
     *,
-    event: str,
-    kind: str,
+    event: TicketEvent.Kind,
+    email: EmailKind,
     now: datetime,
     not_before: datetime | None,
 ) -> None:
@@ -184,8 +196,8 @@ def _alert(
     )
     notifications.sla_alert(
         ticket,
-        kind=kind,
-        target=TARGET_LABELS[deadline.target],
+        kind=email,
+        target=deadline.target.label,
         due_at=deadline.due_at,
         not_before=not_before,
         now=now,
@@ -233,15 +245,17 @@ def _escalate(ticket: Ticket, breaches: list[clock.Deadline], *, now: datetime) 
     return True
 
 
-def record_late_breach(ticket: Ticket, *, target: str, due_at: datetime, now: datetime) -> None:
+def record_late_breach(ticket: Ticket, *, target: SlaTarget, due_at: datetime, now: datetime) -> None:
     """A target met too late, before the watcher noticed: flag it and record the breach once.
 
     For services acting on a locked ticket (a late reply, a late resolve); the caller saves
-    the `<target>_breached` field. No alert: the late action itself is the agent's.
+    the target's breached field (clock.TARGET_FIELDS). No alert: the late action is the agent's.
     """
-    if getattr(ticket, f"{target}_breached"):
+    target = SlaTarget(target)  # ValueError for anything that is not a target
+    breached_field = clock.TARGET_FIELDS[target].breached_field
+    if getattr(ticket, breached_field):
         return
-    setattr(ticket, f"{target}_breached", True)
+    setattr(ticket, breached_field, True)
     record_event(
         ticket=ticket,
         kind=TicketEvent.Kind.SLA_BREACHED,

@@ -1,131 +1,26 @@
-"""Creating tickets and changing who works on them."""
+"""Changing who works on a ticket, how urgent it is, what it is filed under; merging.
 
-import uuid
-from collections.abc import Iterable, Mapping
+Tickets are born in `intake.open_ticket`; messages are added in `conversation`.
+"""
+
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
 from helpdesk.models import (
-    DESCRIPTION_FIELDS,
-    Category,
-    Channel,
     Priority,
     Ticket,
     TicketEvent,
     TicketMessage,
     User,
 )
-from helpdesk.quality import score_description
-from helpdesk.search import index_ticket, unindex_ticket
+from helpdesk.search import schedule_reindex, unindex_ticket
 from helpdesk.sla import clock
 
-from . import notifications
-from .attachments import store_attachment
 from .events import record_event
-from .routing import route_team
-
-
-def _customer_organization(requester: User):
-    profile = getattr(requester, "customer_profile", None)
-    if profile is None:
-        raise ValidationError(_("Only customers with an organization can have tickets."))
-    return profile.organization
-
-
-@transaction.atomic
-def submit_ticket(
-    *,
-    requester: User,
-    category: Category,
-    subject: str,
-    details: Mapping[str, Any],
-    priority: str = Priority.P3,
-    channel: str = Channel.WEB,
-    created_by: User | None = None,
-    attachments: Iterable[UploadedFile] = (),
-    submission_key: uuid.UUID | None = None,
-    now: datetime | None = None,
-) -> Ticket:
-    """Open a ticket for `requester` (a customer), route it, start its SLA clocks.
-
-    `created_by` is the agent opening it on the customer's behalf (phone, chat).
-    The same `submission_key` twice returns the first ticket: a double click or a
-    resubmitted form creates one ticket.
-    """
-    now = resolve_now(now)
-    if submission_key is not None:
-        existing = Ticket.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return existing
-    unknown = set(details) - set(DESCRIPTION_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown ticket detail fields: {sorted(unknown)}")
-    organization = _customer_organization(requester)
-    ticket = Ticket(
-        requester=requester,
-        organization=organization,
-        category=category,
-        subject=subject.strip(),
-        priority=priority,
-        channel=channel,
-        created_by=created_by,
-        submission_key=submission_key,
-        created_at=now,
-        updated_at=now,
-        **details,
-    )
-    if not ticket.erp_system and organization.default_erp_system:
-        ticket.erp_system = organization.default_erp_system
-    ticket.quality_score = score_description(ticket_fields(ticket), category=category).score
-    ticket.team = route_team(category=category, erp_system=ticket.erp_system)
-    ticket.full_clean(exclude=["submission_key"], validate_unique=False)
-    clock.snapshot_targets(ticket)
-    clock.refresh(ticket)
-    try:
-        with transaction.atomic():
-            ticket.save()
-    except IntegrityError:
-        # Two requests with one submission key raced; the other one won.
-        if submission_key is not None:
-            existing = Ticket.objects.filter(submission_key=submission_key).first()
-            if existing is not None:
-                return existing
-        raise
-    for upload in attachments:
-        store_attachment(ticket=ticket, upload=upload, uploaded_by=requester)
-    record_event(
-        ticket=ticket,
-        kind=TicketEvent.Kind.CREATED,
-        actor=created_by or requester,
-        now=now,
-        new=ticket.get_channel_display(),
-        data={
-            "team": ticket.team.name if ticket.team else None,
-            "sla": ticket.sla_snapshot,
-            "first_response_due_at": _iso(ticket.first_response_due_at),
-        },
-    )
-    index_ticket(ticket)
-    notifications.ticket_received(ticket, now=now)
-    notifications.team_new_ticket(ticket, now=now)
-    return ticket
-
-
-def ticket_fields(ticket: Ticket) -> dict[str, Any]:
-    """The description as plain data, for the quality score."""
-    data = {name: getattr(ticket, name) for name in DESCRIPTION_FIELDS}
-    data["subject"] = ticket.subject
-    return data
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 def _lock(ticket: Ticket) -> Ticket:
@@ -312,5 +207,5 @@ def merge_tickets(
         data={"from": source.pk, "messages": moved_messages, "attachments": moved_files},
     )
     unindex_ticket(source)
-    index_ticket(target)
+    schedule_reindex(target)
     return target

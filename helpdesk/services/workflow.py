@@ -11,6 +11,7 @@ from core.clock import resolve_now
 from helpdesk.models import (
     PAUSED_STATUSES,
     SatisfactionRating,
+    SlaTarget,
     Status,
     Ticket,
     TicketEvent,
@@ -48,7 +49,7 @@ def apply_status(ticket: Ticket, new_status: str, *, actor: User | None, now: da
             ticket, ticket.created_at, now, paused=True
         )
         if ticket.resolution_due_at and now > ticket.resolution_due_at:
-            record_late_breach(ticket, target="resolution", due_at=ticket.resolution_due_at, now=now)
+            record_late_breach(ticket, target=SlaTarget.RESOLUTION, due_at=ticket.resolution_due_at, now=now)
         # While resolved the clock stands still; a reopen resumes it.
         clock.pause(ticket, now=now, status=new_status)
         fields += ["resolved_at", "resolution_business_seconds", "resolution_breached"]

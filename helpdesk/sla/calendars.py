@@ -7,8 +7,7 @@ touches the calendar (admin saves it with its inlines; import_cn_holidays touche
 from datetime import datetime
 from threading import Lock
 
-from django.utils import timezone
-
+from core.clock import now
 from helpdesk.models import BusinessCalendar as CalendarRow
 
 from . import business_time
@@ -47,7 +46,7 @@ def load_calendar(calendar_id: int) -> business_time.BusinessCalendar:
 
 def touch_calendar(calendar_id: int) -> None:
     """Mark a calendar changed so every process reloads it."""
-    CalendarRow.objects.filter(pk=calendar_id).update(updated_at=timezone.now())
+    CalendarRow.objects.filter(pk=calendar_id).update(updated_at=now())
 
 
 def clear_cache() -> None:

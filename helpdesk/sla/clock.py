@@ -7,7 +7,7 @@ them inside their transaction and save the fields named in SLA_FIELDS.
 from dataclasses import dataclass
 from datetime import datetime
 
-from helpdesk.models import SLATarget, Ticket, TicketPause
+from helpdesk.models import SLATarget, SlaTarget, Ticket, TicketPause
 
 from . import business_time
 from .calendars import load_calendar
@@ -24,10 +24,42 @@ SLA_FIELDS = [
 
 
 @dataclass(frozen=True)
+class TargetFields:
+    """Where one SLA target lives: its Ticket columns and its key in `Ticket.sla_snapshot`."""
+
+    due_field: str
+    warned_field: str
+    breached_field: str
+    minutes_key: str
+
+
+TARGET_FIELDS: dict[SlaTarget, TargetFields] = {
+    SlaTarget.FIRST_RESPONSE: TargetFields(
+        due_field="first_response_due_at",
+        warned_field="first_response_warned",
+        breached_field="first_response_breached",
+        minutes_key="first_response_minutes",
+    ),
+    SlaTarget.NEXT_RESPONSE: TargetFields(
+        due_field="next_response_due_at",
+        warned_field="next_response_warned",
+        breached_field="next_response_breached",
+        minutes_key="next_response_minutes",
+    ),
+    SlaTarget.RESOLUTION: TargetFields(
+        due_field="resolution_due_at",
+        warned_field="resolution_warned",
+        breached_field="resolution_breached",
+        minutes_key="resolution_minutes",
+    ),
+}
+
+
+@dataclass(frozen=True)
 class Deadline:
     """One SLA target's warning and due moment, and whether each was already flagged."""
 
-    target: str  # "first_response" | "next_response" | "resolution"
+    target: SlaTarget
     warn_at: datetime | None
     due_at: datetime | None
     warned: bool
@@ -102,28 +134,22 @@ def deadlines(
     pauses = pause_spans(ticket) if pauses is None else pauses
     percent = snap["warn_at_percent"]
     result = []
+
+    def add(target: SlaTarget, start: datetime, spans: list) -> None:
+        fields = TARGET_FIELDS[target]
+        warn, due = _warn_and_due(calendar, start, snap[fields.minutes_key], percent, spans)
+        warned, breached = getattr(ticket, fields.warned_field), getattr(ticket, fields.breached_field)
+        result.append(Deadline(target, warn, due, warned, breached))
+
     if ticket.first_response_at is None:
         # First response is owed from creation and is not paused: a ticket cannot wait on
         # the customer before anyone has answered.
-        warn, due = _warn_and_due(calendar, ticket.created_at, snap["first_response_minutes"], percent, [])
-        result.append(
-            Deadline(
-                "first_response", warn, due, ticket.first_response_warned, ticket.first_response_breached
-            )
-        )
+        add(SlaTarget.FIRST_RESPONSE, ticket.created_at, [])
     if ticket.resolved_at is None and ticket.closed_at is None:
-        warn, due = _warn_and_due(calendar, ticket.created_at, snap["resolution_minutes"], percent, pauses)
-        result.append(Deadline("resolution", warn, due, ticket.resolution_warned, ticket.resolution_breached))
+        add(SlaTarget.RESOLUTION, ticket.created_at, pauses)
         if ticket.next_response_started_at is not None:
             own = [(s, e) for s, e in pauses if e is None or e > ticket.next_response_started_at]
-            warn, due = _warn_and_due(
-                calendar, ticket.next_response_started_at, snap["next_response_minutes"], percent, own
-            )
-            result.append(
-                Deadline(
-                    "next_response", warn, due, ticket.next_response_warned, ticket.next_response_breached
-                )
-            )
+            add(SlaTarget.NEXT_RESPONSE, ticket.next_response_started_at, own)
     return result
 
 
@@ -136,10 +162,11 @@ def refresh(
     """Recompute the denormalised due times and the watcher's next check from the snapshot."""
     found = {d.target: d for d in deadlines(ticket, pauses, calendar=calendar)}
     if ticket.first_response_at is None:
-        ticket.first_response_due_at = found["first_response"].due_at if found else None
-    if "resolution" in found:
-        ticket.resolution_due_at = found["resolution"].due_at
-    nxt = found.get("next_response")
+        first = found.get(SlaTarget.FIRST_RESPONSE)
+        ticket.first_response_due_at = first.due_at if first else None
+    if SlaTarget.RESOLUTION in found:
+        ticket.resolution_due_at = found[SlaTarget.RESOLUTION].due_at
+    nxt = found.get(SlaTarget.NEXT_RESPONSE)
     ticket.next_response_due_at = nxt.due_at if nxt else None
     ticket.sla_next_check_at = next_check(found.values())
 

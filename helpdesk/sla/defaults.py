@@ -9,6 +9,8 @@ from datetime import date
 
 import chinese_calendar
 
+from helpdesk.models.sla import OverrideSource
+
 from .cn_holidays import cn_overrides, has_data_for
 
 WORKDAY_ALL_DAY = ((0, 1440),)
@@ -116,7 +118,7 @@ def override_rows(*, years, workday_intervals) -> list[dict]:
                 "name": f"{name} 调休上班"
                 if working and name
                 else (name or ("调休上班" if working else "节假日")),
-                "source": "chinesecalendar",
+                "source": OverrideSource.CHINESECALENDAR,
             }
         )
     return rows

@@ -1,18 +1,23 @@
 """The SLA badge agents see on every ticket: time left in business time, paused, warning,
-breached or met. Computed from denormalised columns; no per-ticket queries."""
+breached, met or merged. Computed from denormalised columns; no per-ticket queries.
+
+SlaOutcome, how a ticket's SLA target turned out, is shared with the report selectors
+(helpdesk.selectors.reports.sla), so the badge and the compliance figures agree.
+"""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils.translation import gettext
+from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import Ticket
-from helpdesk.models.choices import SlaTarget
+from helpdesk.models import SlaTarget, Ticket
 
 from . import business_time
 from .calendars import load_calendars
+from .clock import TARGET_FIELDS
 
 STATES = {
     "none": _("No SLA"),
@@ -21,31 +26,60 @@ STATES = {
     "warning": _("Due soon"),
     "breached": _("Breached"),
     "paused": _("Paused"),
+    "merged": _("Merged"),
 }
-TARGET_LABELS = dict(SlaTarget.choices)
 
 
 BREACHED_EARLIER = _("breached earlier")
+MERGED_INTO = _("Merged into %(ref)s")
+
+
+class SlaOutcome(models.TextChoices):
+    """How one SLA target of a ticket turned out: what the reports count, what the badge of
+    a finished ticket says. Values match the badge states of the same name.
+
+    MERGED: the ticket was merged into another one (merge_tickets closes it). Its targets are
+    set aside, neither met nor breached, even one already missed before the merge: the
+    definition counts merged as neither, the survivor carries the customer's request on, and
+    the reports show the merged count so nothing disappears unseen. The breach flags stay on
+    the ticket, and its badge notes "breached earlier".
+    """
+
+    MET = "met", _("Met")
+    BREACHED = "breached", _("Breached")  # missed, or open and past due
+    MERGED = "merged", _("Merged")  # set aside: counted apart, neither met nor breached
+    PENDING = "pending", pgettext_lazy("SLA outcome", "Pending")  # open, not yet due: no outcome yet
+
+
+def merged_into_reference(ticket: Ticket) -> str:
+    """The surviving ticket's reference (KX-…) from the foreign key column alone: no query."""
+    if ticket.merged_into_id is None:
+        return ""
+    return Ticket(pk=ticket.merged_into_id).reference
 
 
 @dataclass(frozen=True)
 class SlaBadge:
     state: str
-    target: str = ""
+    target: SlaTarget | None = None
     due_at: datetime | None = None
     remaining_seconds: int | None = None  # business seconds; negative when overdue
     # A target missed before (e.g. a late first response) while the current one is on track.
     breached_before: bool = False
+    merged_into: str = ""  # the surviving ticket's reference when state is "merged"
 
     @property
     def label(self) -> str:
+        text = str(STATES[self.state])
+        if self.state == SlaOutcome.MERGED:
+            text = str(MERGED_INTO) % {"ref": self.merged_into}
         if self.breached_before and self.state not in ("breached", "met", "none"):
-            return f"{STATES[self.state]} ({BREACHED_EARLIER})"
-        return str(STATES[self.state])
+            return f"{text} ({BREACHED_EARLIER})"
+        return text
 
     @property
     def target_label(self) -> str:
-        return str(TARGET_LABELS.get(self.target, ""))
+        return str(self.target.label) if self.target else ""
 
     @property
     def remaining_text(self) -> str:
@@ -65,14 +99,14 @@ def format_duration(seconds: int) -> str:
     return sign + gettext("%(hours)dh %(minutes)02dm") % {"hours": hours, "minutes": minutes}
 
 
-def _pending_targets(ticket: Ticket) -> list[tuple[str, datetime]]:
+def _pending_targets(ticket: Ticket) -> list[tuple[SlaTarget, datetime]]:
     pending = []
     if ticket.first_response_at is None and ticket.first_response_due_at:
-        pending.append(("first_response", ticket.first_response_due_at))
+        pending.append((SlaTarget.FIRST_RESPONSE, ticket.first_response_due_at))
     if ticket.next_response_due_at:
-        pending.append(("next_response", ticket.next_response_due_at))
+        pending.append((SlaTarget.NEXT_RESPONSE, ticket.next_response_due_at))
     if ticket.resolved_at is None and ticket.resolution_due_at:
-        pending.append(("resolution", ticket.resolution_due_at))
+        pending.append((SlaTarget.RESOLUTION, ticket.resolution_due_at))
     return sorted(pending, key=lambda item: item[1])
 
 
@@ -81,9 +115,14 @@ def badge_for(ticket: Ticket, *, now: datetime, calendar: business_time.Business
 
     "Breached" means that target is overdue now (or, once the ticket is done, that any target
     was missed); a miss in the past on an open ticket shows as a note on the current state.
+    A ticket merged into another one is "merged" (never "met"), whatever its SLA said.
     """
     snap = ticket.sla_snapshot or {}
     breached = ticket.first_response_breached or ticket.next_response_breached or ticket.resolution_breached
+    if ticket.merged_into_id is not None:
+        return SlaBadge(
+            SlaOutcome.MERGED, merged_into=merged_into_reference(ticket), breached_before=breached
+        )
     if not snap:
         return SlaBadge("none")
     if not ticket.is_open:
@@ -102,7 +141,7 @@ def badge_for(ticket: Ticket, *, now: datetime, calendar: business_time.Business
         remaining = -business_time.business_seconds_between(calendar, due, now)
     if due <= now:
         return SlaBadge("breached", target, due, remaining)
-    budget = snap.get(f"{target}_minutes", 0) * 60
+    budget = snap.get(TARGET_FIELDS[target].minutes_key, 0) * 60
     warn_share = 100 - snap.get("warn_at_percent", 75)
     state = "warning" if budget and remaining * 100 <= budget * warn_share else "running"
     return SlaBadge(state, target, due, remaining, breached_before=breached)

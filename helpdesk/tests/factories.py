@@ -1,6 +1,6 @@
 """factory_boy factories shared by every app's tests."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import factory
 from django.contrib.auth.models import Group
@@ -107,16 +107,36 @@ GOOD_DETAILS = {
 }
 
 
-def submit(*, requester=None, category=None, now=None, **kwargs) -> Ticket:
-    """A ticket through the real service, with a good description unless overridden."""
-    from helpdesk.services.tickets import submit_ticket
+def submit(
+    *,
+    requester=None,
+    category=None,
+    now=None,
+    channel="web",
+    submission_key=None,
+    attachments=(),
+    **kwargs,
+) -> Ticket:
+    """A ticket through the intake door, with a good description unless overridden.
 
-    details = {**GOOD_DETAILS, **kwargs.pop("details", {})}
-    return submit_ticket(
+    The problem happened half an hour before `now` unless the details say when. The
+    channel's policy applies: a vague web ticket is refused, a vague phone ticket flagged.
+    """
+    from core.clock import resolve_now
+    from helpdesk.services.intake import open_ticket
+
+    moment = resolve_now(now)
+    details = {**GOOD_DETAILS, "occurred_at": moment - timedelta(minutes=30), **kwargs.pop("details", {})}
+    return open_ticket(
         requester=requester or CustomerFactory(),
-        category=category or CategoryFactory(),
-        subject=kwargs.pop("subject", "金蝶收款单生成凭证失败：科目不存在"),
-        details=details,
+        channel=channel,
+        fields={
+            "category": category or CategoryFactory(),
+            "subject": kwargs.pop("subject", "金蝶收款单生成凭证失败：科目不存在"),
+            **details,
+        },
+        idempotency_key=submission_key,
+        attachments=attachments,
         now=now,
         **kwargs,
     )

@@ -5,9 +5,15 @@ from rest_framework.test import APIClient
 
 from helpdesk.models import Channel, Ticket, TicketMessage
 from helpdesk.services.conversation import add_internal_note
-from helpdesk.tests.factories import AgentFactory, CategoryFactory, CustomerFactory, submit
+from helpdesk.tests.factories import GOOD_DETAILS, AgentFactory, CategoryFactory, CustomerFactory, submit
 
 pytestmark = pytest.mark.django_db
+
+API_GOOD = {
+    **{k: v for k, v in GOOD_DETAILS.items() if k != "occurred_at"},
+    "subject": "金蝶收款单生成凭证失败：科目不存在",
+    "long_standing": True,
+}
 
 
 @pytest.fixture
@@ -74,9 +80,32 @@ def test_agent_creates_a_ticket_on_behalf_through_the_service(api):
 
 def test_invalid_input_is_a_400_with_field_errors(api):
     api.force_authenticate(CustomerFactory())
-    response = api.post("/api/v1/tickets/", {"category": "nope", "subject": ""}, format="json")
+    response = api.post("/api/v1/tickets/", {"category": "nope", "affected_users": "many"}, format="json")
     assert response.status_code == 400
-    assert {"category", "subject", "symptoms"} <= set(response.json())
+    assert set(response.json()) == {"category", "affected_users"}
+
+
+def test_a_vague_description_is_a_400_naming_each_missing_field(api):
+    category = CategoryFactory()
+    api.force_authenticate(CustomerFactory())
+    response = api.post(
+        "/api/v1/tickets/", {"category": category.slug, "subject": "不行", "symptoms": "不行"}, format="json"
+    )
+    assert response.status_code == 400
+    errors = response.json()
+    assert {"subject", "symptoms", "occurred_at", "error_message", "steps_to_reproduce"} <= set(errors)
+    assert not Ticket.objects.exists()
+
+
+def test_a_customer_cannot_choose_the_priority_or_channel(api):
+    category = CategoryFactory()
+    customer = CustomerFactory()
+    api.force_authenticate(customer)
+    body = {**API_GOOD, "category": category.slug, "priority": "p1", "channel": "phone"}
+    response = api.post("/api/v1/tickets/", body, format="json")
+    assert response.status_code == 201, response.json()
+    ticket = Ticket.objects.get(pk=response.json()["id"])
+    assert (ticket.priority, ticket.channel, ticket.requester) == ("p3", "api", customer)
 
 
 def test_customer_never_sees_internal_notes_and_cannot_write_them(api):

@@ -5,9 +5,10 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from helpdesk.models import OutboundEmail
+from helpdesk.models import EmailKind, OutboundEmail
 from helpdesk.services import outbox
 from helpdesk.tests.factories import submit
 
@@ -52,7 +53,7 @@ def test_dead_smtp_server_delays_mail_and_it_goes_out_exactly_once_later(django_
 
 def test_backoff_grows_and_gives_up_after_max_attempts(settings):
     settings.OUTBOX_MAX_ATTEMPTS = 3
-    email = outbox.queue_email(to=["x@example.com"], subject="s", body="b", kind="test")
+    email = outbox.queue_email(to=["x@example.com"], subject="s", body="b", kind=EmailKind.AGENT_REPLY)
     now = email.next_attempt_at
     with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("down")):
         states = []
@@ -65,7 +66,9 @@ def test_backoff_grows_and_gives_up_after_max_attempts(settings):
 
 
 def test_a_claimed_row_is_not_sent_twice(monday_9am):
-    email = outbox.queue_email(to=["x@example.com"], subject="s", body="b", kind="test", now=monday_9am)
+    email = outbox.queue_email(
+        to=["x@example.com"], subject="s", body="b", kind=EmailKind.AGENT_REPLY, now=monday_9am
+    )
     OutboundEmail.objects.filter(pk=email.pk).update(state=OutboundEmail.State.SENDING, claimed_at=monday_9am)
     assert (
         outbox.deliver(email_id=email.pk, now=monday_9am + timedelta(minutes=1))
@@ -79,7 +82,7 @@ def test_held_mail_waits_until_not_before(monday_9am):
         to=["a@example.com"],
         subject="s",
         body="b",
-        kind="t",
+        kind=EmailKind.AGENT_REPLY,
         now=monday_9am,
         not_before=monday_9am + timedelta(hours=3),
     )
@@ -90,7 +93,35 @@ def test_held_mail_waits_until_not_before(monday_9am):
 
 
 def test_retry_now_requeues_failed_mail(monday_9am):
-    email = outbox.queue_email(to=["a@example.com"], subject="s", body="b", kind="t", now=monday_9am)
+    email = outbox.queue_email(
+        to=["a@example.com"], subject="s", body="b", kind=EmailKind.AGENT_REPLY, now=monday_9am
+    )
     OutboundEmail.objects.filter(pk=email.pk).update(state=OutboundEmail.State.FAILED, attempts=8)
     assert outbox.retry_now(email_ids=[email.pk], now=monday_9am) == 1
     assert outbox.flush_outbox(now=monday_9am) == {OutboundEmail.State.SENT: 1}
+
+
+def test_queue_email_refuses_a_kind_that_is_not_an_email_kind():
+    with pytest.raises(ValueError, match="'newsletter' is not a valid EmailKind"):
+        outbox.queue_email(to=["x@example.com"], subject="s", body="b", kind="newsletter")
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_an_outbox_row_with_an_unknown_kind_fails_validation(monday_9am):
+    email = outbox.queue_email(
+        to=["x@example.com"], subject="s", body="b", kind=EmailKind.SLA_BREACH, now=monday_9am
+    )
+    email.kind = "newsletter"
+
+    with pytest.raises(ValidationError, match="Value 'newsletter' is not a valid choice"):
+        email.full_clean()
+
+
+def test_the_outbox_shows_the_kind_of_each_mail_by_its_label(monday_9am):
+    email = outbox.queue_email(
+        to=["x@example.com"], subject="s", body="b", kind=EmailKind.ACCOUNT_INVITATION, now=monday_9am
+    )
+
+    email.refresh_from_db()
+    assert email.kind == "account_invitation"
+    assert email.get_kind_display() == "Invitation to the portal"

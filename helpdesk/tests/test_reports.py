@@ -22,6 +22,7 @@ from helpdesk.selectors.reports import (
     sla_report,
 )
 from helpdesk.services.conversation import record_agent_reply
+from helpdesk.services.tickets import merge_tickets
 from helpdesk.services.workflow import rate_ticket, reopen_ticket, set_status
 from helpdesk.tests.factories import AgentFactory, CustomerFactory, OrganizationFactory, plan, submit
 
@@ -51,6 +52,15 @@ def resolve(ticket, agent, at):
 
 def by_group(rows):
     return {row.group: row for row in rows}
+
+
+def duplicate_of(ticket, **kwargs):
+    """A second ticket of the same requester (merging needs the same organization), Monday 09:00."""
+    return submit(requester=ticket.requester, now=MONDAY_9, **kwargs)
+
+
+def merge(source, target, agent, at):
+    merge_tickets(source=source, target=target, actor=agent, now=at)
 
 
 # --- compliance -------------------------------------------------------------------------------
@@ -111,6 +121,95 @@ def test_compliance_has_no_value_when_nothing_became_final(agent):
     (row,) = sla_compliance(period=TWO_DAYS, group_by="priority", now=TUESDAY_NOON)
     assert row.resolution.rate is None  # answered, not resolved
     assert sla_compliance(period=last_week, group_by="priority", now=TUESDAY_NOON) == []
+
+
+# --- merged tickets ---------------------------------------------------------------------------
+
+
+def test_ticket_merged_without_a_response_is_neither_met_nor_breached_but_counted_as_merged(agent):
+    survivor = submit(now=MONDAY_9)
+    reply(survivor, agent, MONDAY_9 + HOUR)
+    # Never answered: due Monday 18:00, it would be overdue by Tuesday noon had it stayed open.
+    merge(duplicate_of(survivor), survivor, agent, MONDAY_9 + 2 * HOUR)
+
+    (row,) = sla_compliance(period=TWO_DAYS, group_by="tier", now=TUESDAY_NOON)
+
+    assert (row.first_response.part, row.first_response.whole) == (1, 1)
+    assert row.first_response_merged == 1
+    assert (row.resolution.part, row.resolution.whole) == (0, 0)
+    assert row.resolution_merged == 1
+    assert list(overdue_open_tickets(now=TUESDAY_NOON)) == []
+    (times,) = response_times(period=TWO_DAYS, group_by="tier")
+    assert times.first_response.count == 1
+
+
+def test_ticket_breached_before_the_merge_is_merged_not_breached(agent):
+    """The definition: a merged ticket's outcome is "merged", neither met nor breached, even
+    for a target it had already missed (here a late first response) before the merge. The
+    survivor carries the request on and is measured; the merged count shows what was set
+    aside, and the duplicate's late response time stays out of the percentiles too."""
+    survivor = submit(now=MONDAY_9)
+    reply(survivor, agent, MONDAY_9 + HOUR)
+    duplicate = duplicate_of(survivor)
+    reply(duplicate, agent, MONDAY_9 + 25 * HOUR)  # Tuesday 10:00, due Monday 18:00
+    merge(duplicate, survivor, agent, MONDAY_9 + 26 * HOUR)
+    duplicate.refresh_from_db()
+    assert duplicate.first_response_breached  # the flag stays on the ticket
+
+    (row,) = sla_compliance(period=TWO_DAYS, group_by="tier", now=TUESDAY_NOON)
+
+    assert (row.first_response.part, row.first_response.whole) == (1, 1)
+    assert row.first_response_merged == 1
+    (times,) = response_times(period=TWO_DAYS, group_by="tier")
+    assert (times.first_response.count, times.first_response.p90) == (1, 3600)
+
+
+def test_ticket_merged_later_counts_as_merged_in_the_period_of_the_merge(agent):
+    survivor = submit(now=MONDAY_9)
+    reply(survivor, agent, MONDAY_9 + HOUR)
+    merge(duplicate_of(survivor), survivor, agent, MONDAY_9 + 3 * 24 * HOUR)  # Thursday 09:00
+    thursday_on = Period(start=TWO_DAYS.end, end=TWO_DAYS.end + timedelta(days=2))
+
+    (row,) = sla_compliance(period=TWO_DAYS, group_by="tier", now=thursday_on.end)
+    assert (row.first_response.whole, row.first_response_merged) == (1, 0)
+    (row,) = sla_compliance(period=thursday_on, group_by="tier", now=thursday_on.end)
+    assert (row.first_response.whole, row.first_response_merged, row.resolution_merged) == (0, 1, 1)
+
+
+def test_ticket_resolved_then_merged_is_not_resolved_for_fcr_reopens_or_times(agent):
+    survivor = submit(now=MONDAY_9)
+    reply(survivor, agent, MONDAY_9 + HOUR)
+    duplicate = duplicate_of(survivor)
+    reply(duplicate, agent, MONDAY_9 + HOUR)
+    resolve(duplicate, agent, MONDAY_9 + 2 * HOUR)  # one reply, not reopened: first contact
+    merge(duplicate, survivor, agent, MONDAY_9 + 3 * HOUR)
+
+    assert first_contact_resolution(period=TWO_DAYS, group_by="tier") == []
+    assert reopen_rate(period=TWO_DAYS, group_by="tier") == []
+    (row,) = sla_compliance(period=TWO_DAYS, group_by="tier", now=TUESDAY_NOON)
+    assert (row.resolution.whole, row.resolution_merged) == (0, 1)
+    (times,) = response_times(period=TWO_DAYS, group_by="tier")
+    assert times.resolution.count == 0
+
+
+def test_report_rows_and_totals_carry_the_merged_counts(agent):
+    advanced = submit(now=MONDAY_9)
+    reply(advanced, agent, MONDAY_9 + HOUR)
+    merge(duplicate_of(advanced), advanced, agent, MONDAY_9 + 2 * HOUR)
+    standard = submit(
+        requester=CustomerFactory(organization=OrganizationFactory(sla_plan=plan("standard"))), now=MONDAY_9
+    )
+    merge(duplicate_of(standard), standard, agent, MONDAY_9 + 2 * HOUR)
+
+    report = sla_report(period=TWO_DAYS, group_by="tier", now=TUESDAY_NOON)
+
+    assert [(row.group, row.first_response_merged) for row in report.rows] == [
+        ("standard", 1),
+        ("advanced", 1),
+    ]
+    assert (report.total.first_response_merged, report.total.resolution_merged) == (2, 2)
+    assert report.total.first_response.whole == 2  # the survivors: one met, one overdue
+    assert report.overdue == [standard]
 
 
 def test_overdue_open_tickets_lists_unanswered_and_unresolved_past_due(agent):
@@ -251,6 +350,8 @@ def _make(count, agent):
     for i in range(count):
         ticket = submit(now=MONDAY_9, priority=("p2", "p3")[i % 2])
         reply(ticket, agent, MONDAY_9 + HOUR * (1 + i % 4))
+        if i % 3 == 1:  # merged tickets take the same queries
+            merge(duplicate_of(ticket, priority=ticket.priority), ticket, agent, MONDAY_9 + 4 * HOUR)
         if i % 3:
             resolve(ticket, agent, MONDAY_9 + 5 * HOUR)
 

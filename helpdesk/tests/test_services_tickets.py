@@ -1,4 +1,4 @@
-"""submit_ticket, assign_ticket, set_priority, set_team, merge_tickets."""
+"""assign_ticket, set_priority, set_team, merge_tickets (and tickets born through intake)."""
 
 import uuid
 from datetime import UTC, datetime
@@ -8,9 +8,8 @@ from django.core.exceptions import ValidationError
 
 from helpdesk.models import Channel, OutboundEmail, Status, Ticket, TicketEvent, TicketMessage
 from helpdesk.services.conversation import record_agent_reply, record_customer_reply
-from helpdesk.services.tickets import assign_ticket, merge_tickets, set_priority, set_team, submit_ticket
+from helpdesk.services.tickets import assign_ticket, merge_tickets, set_priority, set_team
 from helpdesk.tests.factories import (
-    GOOD_DETAILS,
     AgentFactory,
     CategoryFactory,
     CustomerFactory,
@@ -67,11 +66,9 @@ def test_submit_refuses_a_user_without_organization():
 def test_agent_can_open_a_ticket_on_behalf_of_a_customer_by_phone(monday_9am):
     agent = AgentFactory()
     customer = CustomerFactory()
-    ticket = submit_ticket(
+    ticket = submit(
         requester=customer,
-        category=CategoryFactory(),
         subject="电话报告：用友 U8 凭证无法过账",
-        details=GOOD_DETAILS,
         channel=Channel.PHONE,
         created_by=agent,
         now=monday_9am,

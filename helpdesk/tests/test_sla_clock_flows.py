@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from helpdesk.models import Priority, SLATarget, Status, TicketEvent
 from helpdesk.services.conversation import add_internal_note, record_agent_reply, record_customer_reply
@@ -62,7 +63,15 @@ def test_urgent_plan_is_due_one_hour_later_even_on_a_sunday_night():
 
 def test_resolution_target_follows_category_complexity():
     simple = ticket_on("advanced", now=MONDAY_9, category=CategoryFactory(complexity="simple"))
-    complex_ = ticket_on("advanced", now=MONDAY_9, category=CategoryFactory(complexity="complex"))
+    complex_ = ticket_on(
+        "advanced",
+        now=MONDAY_9,
+        category=CategoryFactory(complexity="complex"),
+        details={
+            "environment": "Windows Server 2019，SQL Server 2017，金蝶云星空私有云部署，专线连接，集成账号 kx_sync"
+        },
+        attachments=[SimpleUploadedFile("sync.log", b"2025-11-03 ERROR 4012\n", content_type="text/plain")],
+    )
 
     assert simple.sla_snapshot["resolution_minutes"] == 1350
     assert complex_.sla_snapshot["resolution_minutes"] == 5400

@@ -251,10 +251,9 @@ def test_limit_caps_the_tickets_handled_in_one_pass():
     assert (second.checked, second.warned) == (1, 1)
 
 
-def test_sla_watch_once_runs_one_pass_and_prints_its_counts(monkeypatch):
-
+def test_sla_watch_once_runs_one_pass_and_prints_its_counts(time_machine):
     ticket = ticket_on("advanced", now=SUBMITTED)
-    monkeypatch.setattr("helpdesk.services.sla_watch.resolve_now", lambda now: WARN_AT)
+    time_machine.move_to(WARN_AT, tick=False)
     out = io.StringIO()
 
     call_command("sla_watch", "--once", stdout=out)
@@ -281,9 +280,9 @@ def test_sla_watch_loop_exits_cleanly_on_sigterm():
     assert signal.getsignal(signal.SIGTERM) == previous
 
 
-def test_the_task_runs_one_pass(monkeypatch):
+def test_the_task_runs_one_pass(time_machine):
     ticket_on("advanced", now=SUBMITTED)
-    monkeypatch.setattr("helpdesk.services.sla_watch.resolve_now", lambda now: DUE_AT)
+    time_machine.move_to(DUE_AT, tick=False)
 
     result = run_sla_pass_task.enqueue()
 

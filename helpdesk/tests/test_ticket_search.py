@@ -19,16 +19,22 @@ def agent():
     return AgentFactory()
 
 
-def test_words_from_the_description_and_the_conversation_find_the_ticket(agent):
-    posting = submit(subject="凭证过账失败", details={"symptoms": "总账提示会计期间已结账，无法过账。"})
-    other = submit(subject="登录失败", details={"symptoms": "插件登录提示密码错误。"})
+def test_words_from_the_description_and_the_conversation_find_the_ticket(
+    agent, django_capture_on_commit_callbacks
+):
+    posting = submit(
+        subject="凭证过账失败：期间已结账", details={"symptoms": "总账提示会计期间已结账，无法过账。"}
+    )
+    other = submit(subject="插件登录失败：提示密码错误", details={"symptoms": "插件登录提示密码错误。"})
     assert matching_ticket_ids(query="期间已结账", user=agent) == [posting.pk]
-    add_internal_note(ticket=other, author=agent, body="客户的证书过期了")
+    # The conversation is re-indexed by a task once the note is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        add_internal_note(ticket=other, author=agent, body="客户的证书过期了")
     assert matching_ticket_ids(query="证书", user=agent) == [other.pk]
 
 
 def test_customers_never_find_tickets_in_any_search():
-    ticket = submit(subject="凭证过账失败")
+    ticket = submit(subject="凭证过账失败：期间已结账")
     hits = search(query="凭证过账", user=ticket.requester)
     assert all(hit.doc_type != "ticket" for hit in hits)
 
@@ -42,7 +48,7 @@ def test_the_knowledge_base_search_page_shows_no_tickets_to_agents(client, agent
 
 def test_admin_search_uses_the_index_and_keeps_references_and_emails(client, agent):
     ticket = submit(subject="红冲凭证没有生成", details={"error_message": "ERR-7781 冲销失败"})
-    submit(subject="汇率不对")
+    submit(subject="外币收款单汇率不对")
     client.force_login(agent)
     for term in ["冲销失败", ticket.reference, ticket.requester.email, "ERR-7781"]:
         response = client.get("/admin/helpdesk/ticket/", {"q": term})
@@ -50,19 +56,22 @@ def test_admin_search_uses_the_index_and_keeps_references_and_emails(client, age
         assert [t.pk for t in rows] == [ticket.pk], term
 
 
-def test_a_merged_ticket_leaves_the_index_and_its_words_move_to_the_survivor(agent):
+def test_a_merged_ticket_leaves_the_index_and_its_words_move_to_the_survivor(
+    agent, django_capture_on_commit_callbacks
+):
     customer = CustomerFactory(organization=OrganizationFactory())
     target = submit(requester=customer, subject="收款单生成凭证失败")
     source = submit(
         requester=customer, subject="同样的问题", details={"symptoms": "银企直连回单缺失导致凭证未生成"}
     )
-    add_internal_note(ticket=source, author=agent, body="银企直连接口超时")
-    merge_tickets(source=source, target=target, actor=agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        add_internal_note(ticket=source, author=agent, body="银企直连接口超时")
+        merge_tickets(source=source, target=target, actor=agent)
     assert matching_ticket_ids(query="银企直连", user=agent) == [target.pk]
 
 
 def test_index_tickets_command_rebuilds_the_entries(agent):
-    ticket = submit(subject="科目映射错误")
+    ticket = submit(subject="科目映射错误：找不到科目 1122")
     SearchDocument.objects.filter(doc_type="ticket").delete()
     rebuild_fulltext()
     assert matching_ticket_ids(query="科目映射", user=agent) == []

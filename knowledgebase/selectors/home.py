@@ -2,8 +2,7 @@
 
 from django.db.models import Count, Q
 
-from core.clock import resolve_now
-from knowledgebase.models import Article, ArticleStatus, Category, Kind, visibilities_for
+from knowledgebase.models import Article, Category, Kind
 
 from .articles import visible_articles
 
@@ -26,24 +25,13 @@ def popular_faqs(*, user, limit: int = 5) -> list[Article]:
     )
 
 
-def _visible(prefix: str, *, user, now) -> Q:
-    return Q(
-        **{
-            f"{prefix}status": ArticleStatus.PUBLISHED,
-            f"{prefix}published_at__lte": now,
-            f"{prefix}visibility__in": visibilities_for(user),
-        }
-    )
-
-
 def top_categories(*, user, limit: int = 8) -> list[Category]:
     """Top-level categories with `visible_count`: their own and their children's visible articles."""
-    now = resolve_now(None)
+    # One visibility rule (visible_articles), applied to each relation by id.
+    visible = visible_articles(user=user).values("pk")
     categories = Category.objects.filter(parent__isnull=True).annotate(
-        own=Count("articles", filter=_visible("articles__", user=user, now=now), distinct=True),
-        nested=Count(
-            "children__articles", filter=_visible("children__articles__", user=user, now=now), distinct=True
-        ),
+        own=Count("articles", filter=Q(articles__in=visible), distinct=True),
+        nested=Count("children__articles", filter=Q(children__articles__in=visible), distinct=True),
     )
     result = list(categories.order_by("position", "name")[:limit])
     for category in result:

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
+from core import clock
 from helpdesk.tests.factories import AgentFactory, CustomerFactory
 from knowledgebase.models import ArticleFeedback, ArticleStatus, Kind, SearchQuery, Visibility
 
@@ -141,11 +144,7 @@ def test_faq_page_groups_by_category_with_anchors(client):
 
 
 def test_training_sign_up_and_cancel_through_the_pages(client):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    session = TrainingSessionFactory(starts_at=timezone.now() + timedelta(days=3), capacity=1)
+    session = TrainingSessionFactory(starts_at=clock.now() + timedelta(days=3), capacity=1)
     user = CustomerFactory()
     client.force_login(user)
     client.post(reverse("knowledgebase:training-signup", args=[session.pk]))

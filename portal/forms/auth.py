@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.models import EmailKind
 from helpdesk.models.choices import timezone_choices
 from helpdesk.services.outbox import queue_email
 
@@ -77,7 +78,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
     ) -> None:
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)
-        queue_email(to=[to_email], subject=subject, body=body, kind="password_reset")
+        queue_email(to=[to_email], subject=subject, body=body, kind=EmailKind.PASSWORD_RESET)
 
 
 LANGUAGE_CHOICES = [("", _("Browser default")), ("zh-hans", "简体中文"), ("en", "English")]

@@ -1,7 +1,8 @@
 """The submission wizard's forms: a one-line summary first, then the detailed description.
 
-The detailed form asks helpdesk.quality.score_description what is missing; its blocking
-findings become field errors, so the server refuses exactly what the live meter flags.
+The detailed form scores the description for the live meter (helpdesk.quality); the intake
+service decides whether it is good enough, and its per-field refusal is shown on the form, so
+the server refuses exactly what the meter flags.
 """
 
 import uuid
@@ -11,13 +12,15 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.clock import resolve_now
+from core.forms import MultipleFileField
 from helpdesk.models import Category, ErpSystem, PluginVersion
 from helpdesk.models.tickets import DESCRIPTION_FIELDS
 from helpdesk.quality import QualityReport, score_description
 from helpdesk.services.attachments import ACCEPT_ATTRIBUTE
+from helpdesk.services.intake import TICKET_FIELDS
 
 
 def active_categories():
@@ -47,24 +50,6 @@ class SummaryForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = active_categories()
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is validated by the staging service, not here."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list:
-        if isinstance(data, list | tuple):
-            return [f for f in data if f]
-        return [data] if data else []
 
 
 def plugin_version_choices() -> list[tuple[str, str]]:
@@ -158,9 +143,7 @@ class TicketDetailsForm(forms.Form):
     voucher_numbers = forms.CharField(
         label=_("Voucher or receipt numbers (optional)"), max_length=500, required=False
     )
-    attachments = MultipleFileField(
-        label=_("Add files"),
-    )
+    attachments = MultipleFileField(label=_("Add files"), accept=ACCEPT_ATTRIBUTE)
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
     staging = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     attempt = forms.UUIDField(required=False, widget=forms.HiddenInput)
@@ -184,7 +167,7 @@ class TicketDetailsForm(forms.Form):
         }
         self.attachment_count = attachment_count
         self.upload_errors = upload_errors or []
-        self.now = now or timezone.now()
+        self.now = resolve_now(now)
         self.report: QualityReport | None = None
 
     def clean_subject(self) -> str:
@@ -194,25 +177,19 @@ class TicketDetailsForm(forms.Form):
         data = super().clean()
         for error in self.upload_errors:
             self.add_error("attachments", error)
+        # The score for the meter. Whether the description is good enough is the intake
+        # service's decision (the same on every channel); its refusal lands on these fields.
         self.report = score_description(
             quality_fields(data),
             category=data.get("category"),
             attachment_count=self.attachment_count,
             now=self.now,
         )
-        for finding in self.report.blocking:
-            if finding.field in self.fields and finding.field not in self.errors:
-                self.add_error(finding.field, str(finding.message))
         return data
 
-    def details(self) -> dict[str, Any]:
-        """The description fields for submit_ticket."""
-        data = self.cleaned_data
-        details = {name: data[name] for name in DESCRIPTION_FIELDS if name in data}
-        for name, value in details.items():
-            if value is None and name not in ("occurred_at", "affected_users"):
-                details[name] = ""
-        return details
+    def ticket_fields(self) -> dict[str, Any]:
+        """Category, summary and description, as `intake.open_ticket` takes them."""
+        return {name: self.cleaned_data.get(name) for name in TICKET_FIELDS}
 
 
 def quality_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -230,3 +207,21 @@ class DeflectForm(forms.Form):
     attempt = forms.UUIDField()
     url = forms.CharField(max_length=300)
     title = forms.CharField(max_length=200, required=False)
+
+
+class CompleteDetailsForm(TicketDetailsForm):
+    """The missing details of a ticket accepted although vague (phone, mail, forum): the
+    wizard's form without the choice of topic, prefilled from the ticket."""
+
+    def __init__(self, *args: Any, ticket, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {name: getattr(ticket, name) for name in TICKET_FIELDS})
+        super().__init__(*args, **kwargs)
+        self.ticket = ticket
+        self.fields["category"].disabled = True
+        self.fields["category"].initial = ticket.category_id
+        for name in ("submission_key", "attempt"):
+            del self.fields[name]
+
+    def description_fields(self) -> dict[str, Any]:
+        """Summary and description (the topic stays as it is)."""
+        return {name: self.cleaned_data.get(name) for name in TICKET_FIELDS if name != "category"}

@@ -5,9 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import MultipleFileField
+from helpdesk.services.attachments import ACCEPT_ATTRIBUTE
 from portal.selectors import STATUS_FILTERS
-
-from .submission import MultipleFileField
 
 
 class TicketFilterForm(forms.Form):
@@ -54,7 +54,7 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Write a message first.")},
     )
-    attachments = MultipleFileField(label=_("Add files"))
+    attachments = MultipleFileField(label=_("Add files"), accept=ACCEPT_ATTRIBUTE)
     staging = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, upload_errors: list | None = None, **kwargs: Any) -> None:

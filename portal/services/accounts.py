@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
-from helpdesk.models import CustomerProfile, Organization, User
+from helpdesk.models import CustomerProfile, EmailKind, Organization, User
 from helpdesk.services.outbox import queue_email
 
 INVITATION_SALT = "portal.invitation"
@@ -117,7 +117,7 @@ def register_customer(
         _mail(
             to=email,
             template="activation",
-            kind="account_activation",
+            kind=EmailKind.ACCOUNT_ACTIVATION,
             context={"user": user, "organization": organization, "url": _absolute(path)},
             now=now,
         )
@@ -161,7 +161,7 @@ def send_invitation(*, inviter: User, email: str, now: datetime | None = None) -
         _mail(
             to=email,
             template="invitation",
-            kind="account_invitation",
+            kind=EmailKind.ACCOUNT_INVITATION,
             context={"inviter": inviter, "organization": profile.organization, "url": url},
             now=now,
         )

@@ -4,7 +4,7 @@ import uuid
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from core import clock
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -37,5 +37,5 @@ def details_post(category, **overrides) -> dict:
 
 def local_input(*, hours_ago: float = 0, days_ago: float = 0, zone: str = "Asia/Shanghai") -> str:
     """A datetime-local value, as the browser sends it, in the user's zone."""
-    moment = timezone.now() - timedelta(hours=hours_ago, days=days_ago)
+    moment = clock.now() - timedelta(hours=hours_ago, days=days_ago)
     return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from helpdesk.models import Attachment, Priority, Ticket
+from helpdesk.services import staging
 from portal.models import SubmissionAttempt
-from portal.services import staging
 
 from .helpers import PNG, details_post, local_input
 
@@ -160,7 +160,7 @@ def test_a_complex_category_requires_environment_and_an_attachment(
 
 
 def test_nothing_typed_or_uploaded_is_lost_when_the_form_is_redisplayed(
-    customer_client, customer, category, versions
+    customer_client, customer, category, versions, django_capture_on_commit_callbacks
 ):
     post = details_post(
         category,
@@ -184,9 +184,11 @@ def test_nothing_typed_or_uploaded_is_lost_when_the_form_is_redisplayed(
         "submission_key": post["submission_key"],
         "staging": form["staging"].value(),
     }
-    customer_client.post(DETAILS, fixed)
+    with django_capture_on_commit_callbacks(execute=True):
+        customer_client.post(DETAILS, fixed)
     ticket = Ticket.objects.get(requester=customer)
     assert sorted(ticket.attachments.values_list("original_name", flat=True)) == ["sync.log", "截图.png"]
+    # The staging folder goes once the ticket is committed.
     assert staging.list_staged(user_id=customer.pk, token=form["staging"].value()) == []
 
 

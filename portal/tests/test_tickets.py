@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core import clock
 from helpdesk.models import SatisfactionRating, Status, TicketMessage
 from helpdesk.services.conversation import add_internal_note, record_agent_reply
 from helpdesk.services.workflow import set_status
@@ -139,9 +140,7 @@ def test_a_resolved_ticket_reopens_within_the_window_only(customer_client, custo
     assert ticket.status == Status.OPEN and ticket.reopen_count == 1
 
     old = submit(requester=customer)
-    set_status(
-        ticket=old, status=Status.RESOLVED, actor=AgentFactory(), now=timezone.now() - timedelta(days=10)
-    )
+    set_status(ticket=old, status=Status.RESOLVED, actor=AgentFactory(), now=clock.now() - timedelta(days=10))
     page = customer_client.get(detail_url(old))
     assert page.context["can_reopen"] is False
     customer_client.post(detail_url(old, "portal:ticket_reopen"), {"reason": "x"})

@@ -7,19 +7,22 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.clock import now
+from core.forms import add_service_errors
 from helpdesk.quality import score_description
 from helpdesk.selectors.tickets import access_ticket
+from helpdesk.services import staging
 from portal import integrations, selectors
 from portal.forms.submission import DeflectForm, SummaryForm, TicketDetailsForm, quality_fields
-from portal.services import deflection, staging
+from portal.services import deflection
 from portal.services.submission import submit_from_portal
 
 from .decorators import customer_required
+from .uploads import keep_uploads
 
 WIZARD_KEY = "portal_submission"
 MAX_COUNTED_FILES = 20
@@ -77,33 +80,24 @@ def details(request: HttpRequest) -> HttpResponse:
     existing = selectors.submitted_ticket(user=request.user, submission_key=key)
     if existing is not None:  # a resubmitted form or a double click
         return redirect("portal:submit_done", reference=existing.reference)
-    token = staging.valid_token(request.POST.get("staging")) or staging.new_token()
-    user_id = request.user.pk
-    staging.remove_staged(user_id=user_id, token=token, keys=request.POST.getlist("remove_files"))
-    kept, upload_errors = staging.stage_uploads(
-        user_id=user_id, token=token, uploads=request.FILES.getlist("attachments")
-    )
-    data = request.POST.copy()
-    data["staging"] = token
-    form = TicketDetailsForm(data, attachment_count=len(kept), upload_errors=upload_errors)
+    uploads = keep_uploads(request)
+    form = TicketDetailsForm(uploads.data, attachment_count=len(uploads.kept), upload_errors=uploads.errors)
     if form.is_valid():
         try:
-            ticket = _submit(request, form, token)
+            ticket = _submit(request, form, uploads.staged.token)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             request.session.pop(WIZARD_KEY, None)
             return redirect("portal:submit_done", reference=ticket.reference)
-    return _render_details(request, form, kept)
+    return _render_details(request, form, uploads.kept)
 
 
 def _submit(request: HttpRequest, form: TicketDetailsForm, token: str):
     data = form.cleaned_data
     return submit_from_portal(
         requester=request.user,
-        category=data["category"],
-        subject=data["subject"],
-        details=form.details(),
+        fields=form.ticket_fields(),
         submission_key=data["submission_key"],
         staging_token=token,
         attempt_id=data.get("attempt"),
@@ -160,7 +154,7 @@ def quality(request: HttpRequest) -> JsonResponse:
         count = max(0, min(int(request.POST.get("attachment_count", 0)), MAX_COUNTED_FILES))
     except ValueError:
         count = 0
-    form = TicketDetailsForm(request.POST, attachment_count=count, now=timezone.now())
+    form = TicketDetailsForm(request.POST, attachment_count=count, now=now())
     form.full_clean()
     return JsonResponse(form.report.as_dict() if form.report else {})
 

@@ -3,22 +3,27 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.clock import now as clock_now
+from core.forms import add_service_errors
 from helpdesk.models import Status, Ticket
+from helpdesk.quality import score_description
+from helpdesk.selectors import tickets as ticket_selectors
 from helpdesk.selectors.tickets import access_ticket
-from helpdesk.services.conversation import record_customer_reply
-from helpdesk.services.workflow import can_customer_reopen, rate_ticket, reopen_ticket, set_status
+from helpdesk.services import staging
+from helpdesk.services.conversation import add_reply, reopen_with_reason
+from helpdesk.services.intake import complete_details
+from helpdesk.services.workflow import can_customer_reopen, rate_ticket, set_status
 from portal import selectors
+from portal.forms.submission import CompleteDetailsForm, quality_fields
 from portal.forms.tickets import RatingForm, ReopenForm, ReplyForm, TicketFilterForm
-from portal.services import staging
 
 from .decorators import customer_required
+from .uploads import keep_uploads
 
 PAGE_SIZE = 20
 
@@ -35,7 +40,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 
 def _render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpResponse:
-    now = timezone.now()
+    now = clock_now()
     pending = selectors.pending_rating(ticket) if ticket.status in (Status.RESOLVED, Status.CLOSED) else None
     context = {
         "ticket": ticket,
@@ -70,28 +75,19 @@ def ticket_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def ticket_reply(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = access_ticket(request.user, reference)
-    token = staging.valid_token(request.POST.get("staging")) or staging.new_token()
-    user_id = request.user.pk
-    staging.remove_staged(user_id=user_id, token=token, keys=request.POST.getlist("remove_files"))
-    kept, errors = staging.stage_uploads(
-        user_id=user_id, token=token, uploads=request.FILES.getlist("attachments")
-    )
-    data = request.POST.copy()
-    data["staging"] = token
-    form = ReplyForm(data, upload_errors=errors)
+    uploads = keep_uploads(request)
+    form = ReplyForm(uploads.data, upload_errors=uploads.errors)
     if form.is_valid():
         try:
-            with transaction.atomic(), staging.opened_staged(user_id=user_id, token=token) as files:
-                record_customer_reply(
-                    ticket=ticket, author=request.user, body=form.cleaned_data["body"], attachments=files
-                )
+            add_reply(
+                ticket=ticket, author=request.user, body=form.cleaned_data["body"], attachments=uploads.staged
+            )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
-            staging.clear_staged(user_id=user_id, token=token)
             messages.success(request, _("Your reply was added."))
             return redirect(ticket)
-    return _render_detail(request, ticket, reply_form=form, kept_files=kept)
+    return _render_detail(request, ticket, reply_form=form, kept_files=uploads.kept)
 
 
 @customer_required
@@ -115,7 +111,7 @@ def ticket_reopen(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         return _render_detail(request, ticket, reopen_form=form)
     try:
-        reopen_ticket(ticket=ticket, actor=request.user, reason=form.cleaned_data["reason"])
+        reopen_with_reason(ticket=ticket, actor=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -141,3 +137,46 @@ def ticket_rate(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         messages.success(request, _("Thank you for your rating!"))
     return redirect(ticket)
+
+
+@customer_required
+@require_http_methods(["GET", "POST"])
+def ticket_complete(request: HttpRequest, reference: str) -> HttpResponse:
+    """Add the details a ticket accepted by phone, mail or in the forum was missing."""
+    ticket = access_ticket(request.user, reference)
+    if not (ticket.needs_details and ticket.is_open):
+        messages.info(request, _("This request has all the details it needs."))
+        return redirect(ticket)
+    if request.method == "GET":
+        form = CompleteDetailsForm(ticket=ticket, initial=None)
+        form.initial = {**form.initial, "staging": staging.new_token()}
+        return _render_complete(request, ticket, form, [])
+    uploads = keep_uploads(request)
+    kept_count = len(uploads.kept) + len(ticket_selectors.request_files(ticket, internal=False))
+    form = CompleteDetailsForm(
+        uploads.data, ticket=ticket, attachment_count=kept_count, upload_errors=uploads.errors
+    )
+    if form.is_valid():
+        try:
+            complete_details(
+                ticket=ticket,
+                author=request.user,
+                fields=form.description_fields(),
+                attachments=uploads.staged,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Thank you — the details were added and the team can work on it now.")
+            )
+            return redirect(ticket)
+    return _render_complete(request, ticket, form, uploads.kept)
+
+
+def _render_complete(
+    request: HttpRequest, ticket: Ticket, form: CompleteDetailsForm, kept: list
+) -> HttpResponse:
+    report = form.report or score_description(quality_fields(form.initial), category=ticket.category)
+    context = {"form": form, "kept_files": kept, "report": report, "show_findings": True, "ticket": ticket}
+    return render(request, "portal/tickets/complete.html", context)

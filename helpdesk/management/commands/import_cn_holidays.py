@@ -8,8 +8,9 @@ from helpdesk.services.calendars import HolidayImportError, import_cn_holidays
 class Command(BaseCommand):
     help = (
         "Fill China's statutory holidays and adjusted working days of a year (from the "
-        "chinesecalendar package) into calendars that follow them, then recompute the due "
-        "times of their open tickets. Safe to run again; rows edited in the admin are kept."
+        "chinesecalendar package) into calendars that follow them, then queue the recompute of "
+        "the due times of their open tickets (a background task). Safe to run again; rows "
+        "edited in the admin are kept."
     )
 
     def add_arguments(self, parser):
@@ -24,8 +25,10 @@ class Command(BaseCommand):
         if not results:
             self.stdout.write("No calendar follows China's holidays; nothing imported.")
         for r in results:
-            self.stdout.write(
+            line = (
                 f"{r.calendar} {year}: {r.created} created, {r.updated} updated, "
-                f"{r.unchanged} unchanged, {r.removed} removed, {r.kept_manual} kept (edited in admin); "
-                f"{r.recomputed} open tickets recomputed"
+                f"{r.unchanged} unchanged, {r.removed} removed, {r.kept_manual} kept (edited in admin)"
             )
+            if r.recompute_queued:
+                line += "; due times of its open tickets are being recomputed in the background"
+            self.stdout.write(line)

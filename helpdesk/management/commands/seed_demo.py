@@ -4,8 +4,8 @@ import time
 
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
+from core import clock
 from helpdesk.demo import data
 from helpdesk.demo.bulk import generate_tickets
 from helpdesk.demo.seed import seed_people, seed_reference_data, seed_stories
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, tickets: int = 0, **options) -> None:
-        now = timezone.now()
+        now = clock.now()
         world = seed_reference_data()
         people = seed_people(world)
         made = seed_stories(world, people, now=now)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import CharField, F, Q, Value
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,8 +37,12 @@ class Period:
             raise ValueError("Period end must be after its start")
 
     def contains(self, field: str) -> Q:
-        """`field` falls in the period."""
-        return Q(**{f"{field}__gte": self.start, f"{field}__lt": self.end})
+        """The datetime column `field` (a lookup path such as "resolved_at") falls in the period.
+
+        NULL never does, and stays out of the negation too (SQL's three-valued NOT).
+        """
+        moment = F(field)
+        return Q(GreaterThanOrEqual(moment, self.start), LessThan(moment, self.end))
 
 
 @dataclass(frozen=True)

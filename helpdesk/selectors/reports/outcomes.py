@@ -70,6 +70,8 @@ def reopen_rate(*, period: Period, group_by: str) -> list[RatioRow]:
 
 
 def _resolved_ratio(*, period: Period, group_by: str, part: Q) -> list[RatioRow]:
+    # live(): a merged ticket was closed by the merge, never resolved (SlaOutcome.MERGED),
+    # even if it had been resolved before; it is in neither part nor whole.
     rows = (
         Ticket.objects.live()
         .filter(period.contains("resolved_at"))

@@ -29,6 +29,8 @@ class ReportRow:
     label: str
     first_response: Ratio = _NONE  # met of met + breached
     resolution: Ratio = _NONE
+    first_response_merged: int = 0  # merged tickets: set aside, in neither met nor breached
+    resolution_merged: int = 0
     first_response_times: Durations = field(default_factory=Durations)
     resolution_times: Durations = field(default_factory=Durations)
     fcr: Ratio = _NONE
@@ -64,6 +66,8 @@ def sla_report(*, period: Period, group_by: str, now: datetime) -> SlaReport:
 
     for item in sla_compliance(period=period, group_by=group_by, now=now):
         row(item.group).first_response, row(item.group).resolution = item.first_response, item.resolution
+        row(item.group).first_response_merged = item.first_response_merged
+        row(item.group).resolution_merged = item.resolution_merged
     for item in response_times(period=period, group_by=group_by):
         row(item.group).first_response_times = item.first_response
         row(item.group).resolution_times = item.resolution
@@ -95,6 +99,8 @@ def _total(rows: list[ReportRow], *, period: Period) -> ReportRow:
     total = ReportRow(group=None, label=gettext("All"))
     for name in ("first_response", "resolution", "fcr", "csat", "survey_response", "reopens"):
         setattr(total, name, _add([getattr(r, name) for r in rows]))
+    for name in ("first_response_merged", "resolution_merged"):
+        setattr(total, name, sum(getattr(r, name) for r in rows))
     buckets: dict[str, int] = {}
     for r in rows:
         for key, count in r.backlog.buckets.items():

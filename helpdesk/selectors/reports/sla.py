@@ -1,7 +1,9 @@
 """SLA target reports: compliance per target, response and resolution times, overdue tickets."""
 
+import operator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
 
 from django.db.models import (
     Avg,
@@ -17,23 +19,29 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
+from django.db.models.lookups import IsNull
 
 from core.clock import resolve_now
-from helpdesk.models import OPEN_STATUSES, Status, Ticket
+from helpdesk.models import OPEN_STATUSES, SlaTarget, Status, Ticket
+from helpdesk.sla.status import SlaOutcome
 
 from .common import OVERALL, Period, Ratio, group_expression
 
 # Statuses whose resolution clock runs: waiting on the customer or resolved stops it.
 RUNNING_STATUSES = (Status.NEW, Status.OPEN)
+# Not merged into another ticket (Ticket.objects.live()), as a condition inside one query.
+LIVE = Q(merged_into__isnull=True)
 
 
 @dataclass(frozen=True)
 class ComplianceRow:
-    """Met and breached counts per SLA target for one group."""
+    """Met and breached counts per SLA target for one group, and the merged tickets set aside."""
 
     group: str | None
     first_response: Ratio  # part = met, whole = met + breached
     resolution: Ratio
+    first_response_merged: int = 0  # in neither part nor whole
+    resolution_merged: int = 0
 
     @staticmethod
     def breached(ratio: Ratio) -> int:
@@ -57,20 +65,32 @@ class ResponseTimesRow:
     resolution: Durations
 
 
-def _first_response_outcomes(period: Period, cutoff: datetime) -> tuple[Q, Q, Q]:
-    final = period.contains("first_response_at")
-    overdue = Q(first_response_at__isnull=True, status__in=OPEN_STATUSES, first_response_due_at__lt=cutoff)
-    return (
-        final,
-        final & Q(first_response_breached=False),
-        (final & Q(first_response_breached=True)) | overdue,
+def _merged(period: Period, due: str) -> Q:
+    """Merged into another ticket in the period (the merge closes it: closed_at is the merge)
+    while the target was set (`due` not null)."""
+    return Q(IsNull(F(due), False), merged_into__isnull=False) & period.contains("closed_at")
+
+
+def _first_response_outcomes(period: Period, cutoff: datetime) -> dict[SlaOutcome, Q]:
+    final = LIVE & period.contains("first_response_at")
+    overdue = LIVE & Q(
+        first_response_at__isnull=True, status__in=OPEN_STATUSES, first_response_due_at__lt=cutoff
     )
+    return {
+        SlaOutcome.MET: final & Q(first_response_breached=False),
+        SlaOutcome.BREACHED: (final & Q(first_response_breached=True)) | overdue,
+        SlaOutcome.MERGED: _merged(period, "first_response_due_at"),
+    }
 
 
-def _resolution_outcomes(period: Period, cutoff: datetime) -> tuple[Q, Q, Q]:
-    final = period.contains("resolved_at")
-    overdue = Q(resolved_at__isnull=True, status__in=RUNNING_STATUSES, resolution_due_at__lt=cutoff)
-    return final, final & Q(resolution_breached=False), (final & Q(resolution_breached=True)) | overdue
+def _resolution_outcomes(period: Period, cutoff: datetime) -> dict[SlaOutcome, Q]:
+    final = LIVE & period.contains("resolved_at")
+    overdue = LIVE & Q(resolved_at__isnull=True, status__in=RUNNING_STATUSES, resolution_due_at__lt=cutoff)
+    return {
+        SlaOutcome.MET: final & Q(resolution_breached=False),
+        SlaOutcome.BREACHED: (final & Q(resolution_breached=True)) | overdue,
+        SlaOutcome.MERGED: _merged(period, "resolution_due_at"),
+    }
 
 
 def sla_compliance(*, period: Period, group_by: str, now: datetime | None = None) -> list[ComplianceRow]:
@@ -80,30 +100,38 @@ def sla_compliance(*, period: Period, group_by: str, now: datetime | None = None
     a resolution when the ticket was resolved in the period. Open tickets already past due
     (before the period's end, or `now` if that is earlier) count as breached: they are
     listed by overdue_open_tickets. One grouped query per target.
+
+    A ticket merged into another one has the outcome "merged" for every target it had, in
+    the period it was merged: neither met nor breached (not even a miss from before the
+    merge; see SlaOutcome), counted apart as `*_merged`.
     """
     cutoff = min(period.end, resolve_now(now))
     group = group_expression(group_by)
-    counts: dict[str | None, dict[str, Ratio]] = {}
+    counts: dict[str | None, dict[SlaTarget, tuple[Ratio, int]]] = {}
     for target, outcomes in (
-        ("first_response", _first_response_outcomes(period, cutoff)),
-        ("resolution", _resolution_outcomes(period, cutoff)),
+        (SlaTarget.FIRST_RESPONSE, _first_response_outcomes(period, cutoff)),
+        (SlaTarget.RESOLUTION, _resolution_outcomes(period, cutoff)),
     ):
-        final, met, breached = outcomes
         rows = (
-            Ticket.objects.live()
-            .filter(final | breached)
+            Ticket.objects.filter(reduce(operator.or_, outcomes.values()))
             .values(group=group)
-            .annotate(met=Count("pk", filter=met), breached=Count("pk", filter=breached))
+            .annotate(**{outcome.value: Count("pk", filter=q) for outcome, q in outcomes.items()})
             .order_by()
         )
         for row in rows:
-            counts.setdefault(row["group"], {})[target] = Ratio(row["met"], row["met"] + row["breached"])
-    empty = Ratio(0, 0)
+            met, breached = row[SlaOutcome.MET.value], row[SlaOutcome.BREACHED.value]
+            counts.setdefault(row["group"], {})[target] = (
+                Ratio(met, met + breached),
+                row[SlaOutcome.MERGED.value],
+            )
+    empty = (Ratio(0, 0), 0)
     return [
         ComplianceRow(
             group=key,
-            first_response=targets.get("first_response", empty),
-            resolution=targets.get("resolution", empty),
+            first_response=targets.get(SlaTarget.FIRST_RESPONSE, empty)[0],
+            resolution=targets.get(SlaTarget.RESOLUTION, empty)[0],
+            first_response_merged=targets.get(SlaTarget.FIRST_RESPONSE, empty)[1],
+            resolution_merged=targets.get(SlaTarget.RESOLUTION, empty)[1],
         )
         for key, targets in counts.items()
     ]
@@ -125,7 +153,7 @@ def _durations(*, period: Period, group_by: str, moment: str, seconds: str) -> d
     partition = {} if group_by == OVERALL else {"partition_by": [group]}
     rows = (
         Ticket.objects.live()
-        .filter(period.contains(moment), **{f"{seconds}__isnull": False})
+        .filter(period.contains(moment), IsNull(F(seconds), False))
         .annotate(
             group=group,
             value=F(seconds),
@@ -154,7 +182,10 @@ def _durations(*, period: Period, group_by: str, moment: str, seconds: str) -> d
 
 def response_times(*, period: Period, group_by: str) -> list[ResponseTimesRow]:
     """Per group: count, nearest-rank median and p90, and mean business seconds of first
-    responses given in the period and of resolutions in the period. Two queries."""
+    responses given in the period and of resolutions in the period. Two queries.
+
+    Live tickets only: a merged ticket's times are set aside like its outcome (SlaOutcome),
+    and one merged without a response has none to give."""
     first = _durations(
         period=period,
         group_by=group_by,
@@ -174,7 +205,8 @@ def response_times(*, period: Period, group_by: str) -> list[ResponseTimesRow]:
 
 def overdue_open_tickets(*, now: datetime, limit: int = 50) -> QuerySet[Ticket]:
     """Open tickets past a due time at `now`: unanswered after the first response was due, or
-    not resolved after resolution was due while the clock runs. Most overdue first."""
+    not resolved after resolution was due while the clock runs. Most overdue first.
+    Merged tickets are closed, so never listed."""
     first_overdue = Q(first_response_at__isnull=True, first_response_due_at__lt=now)
     resolution_overdue = Q(resolved_at__isnull=True, status__in=RUNNING_STATUSES, resolution_due_at__lt=now)
     return (

@@ -3,8 +3,8 @@ from datetime import timedelta
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import timezone
 
+from core import clock
 from helpdesk.models import OutboundEmail, Ticket, TicketEvent, TicketMessage
 from helpdesk.services.conversation import record_customer_reply
 from helpdesk.services.workflow import set_status
@@ -124,7 +124,7 @@ def test_retry_now_puts_a_failed_email_back_in_line(admin_client, ticket):
         state=OutboundEmail.State.FAILED,
         attempts=8,
         last_error="SMTPServerDisconnected",
-        next_attempt_at=timezone.now() + timedelta(hours=6),
+        next_attempt_at=clock.now() + timedelta(hours=6),
     )
 
     response = admin_client.post(
@@ -135,7 +135,7 @@ def test_retry_now_puts_a_failed_email_back_in_line(admin_client, ticket):
     assert response.status_code == 302
     email.refresh_from_db()
     assert email.state in (OutboundEmail.State.PENDING, OutboundEmail.State.SENT)
-    assert email.next_attempt_at <= timezone.now()
+    assert email.next_attempt_at <= clock.now()
 
 
 def test_agents_see_the_outbox_but_cannot_retry(agent_client, ticket):

@@ -2,8 +2,8 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
+from core import clock
 from helpdesk.models import Ticket
 from helpdesk.services.tickets import assign_ticket
 from helpdesk.services.workflow import set_status
@@ -62,27 +62,27 @@ def test_assignee_filter_selects_mine_and_unassigned(agent_client, agent, custom
 
 @pytest.fixture
 def sla_tickets(customer, agent):
-    now = timezone.now()
-    on_track = submit(requester=customer, subject="on track")
+    now = clock.now()
+    on_track = submit(requester=customer, subject="on track: 金蝶收款单生成凭证失败")
     Ticket.objects.filter(pk=on_track.pk).update(
         first_response_due_at=now + timedelta(days=2), resolution_due_at=now + timedelta(days=5)
     )
-    due_soon = submit(requester=customer, subject="due soon")
+    due_soon = submit(requester=customer, subject="due soon: 金蝶收款单生成凭证失败")
     Ticket.objects.filter(pk=due_soon.pk).update(
         first_response_due_at=now + timedelta(minutes=30), resolution_due_at=now + timedelta(days=5)
     )
-    overdue = submit(requester=customer, subject="overdue")
+    overdue = submit(requester=customer, subject="overdue: 金蝶收款单生成凭证失败")
     Ticket.objects.filter(pk=overdue.pk).update(
         first_response_due_at=now - timedelta(minutes=5), resolution_due_at=now + timedelta(days=5)
     )
-    breached = submit(requester=customer, subject="breached")
+    breached = submit(requester=customer, subject="breached: 金蝶收款单生成凭证失败")
     Ticket.objects.filter(pk=breached.pk).update(
         first_response_breached=True, first_response_due_at=now + timedelta(days=2)
     )
-    paused = submit(requester=customer, subject="paused")
+    paused = submit(requester=customer, subject="paused: 金蝶收款单生成凭证失败")
     set_status(ticket=paused, status="pending_customer", actor=agent)
     Ticket.objects.filter(pk=paused.pk).update(first_response_due_at=now - timedelta(hours=1))
-    met = submit(requester=customer, subject="met")
+    met = submit(requester=customer, subject="met: 金蝶收款单生成凭证失败")
     set_status(ticket=met, status="resolved", actor=agent)
     return {
         "on_track": on_track,

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from helpdesk.roles import MANAGERS
 from helpdesk.services.conversation import record_agent_reply
+from helpdesk.services.tickets import merge_tickets
 from helpdesk.tests.factories import AgentFactory, CustomerFactory, OrganizationFactory, plan, submit
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,13 @@ def test_manager_sees_compliance_times_and_overdue_tickets(manager_client, monda
     table = response.context["table"]
     assert [row["label"] for row in table["rows"]] == ["Standard", "Advanced"]
     advanced = table["rows"][1]
-    assert advanced["targets"][0] == {"met": 1, "breached": 1, "percent": "50.0 %", "bar": "kx-bar-50"}
+    assert advanced["targets"][0] == {
+        "met": 1,
+        "breached": 1,
+        "merged": 0,
+        "percent": "50.0 %",
+        "bar": "kx-bar-50",
+    }
     assert advanced["times"][0]["median"] == "1.0 h"
     assert table["total"]["targets"][0]["percent"] == "66.7 %"
     assert table["total"]["fcr"] == "—"  # nothing resolved
@@ -101,6 +108,34 @@ def test_csv_export_has_a_bom_a_header_and_one_row_per_group(manager_client, mon
     assert lines[0].startswith("SLA tier,first response met,first response breached")
     assert [line.split(",")[0] for line in lines[1:]] == ["Standard", "Advanced"]
     assert lines[2].split(",")[1:4] == ["1", "1", "50.0"]
+
+
+def test_merged_tickets_are_counted_apart_on_the_page_and_in_the_csv(manager_client, agent, monday_tickets):
+    answered, _unanswered, _other = monday_tickets
+    duplicate = submit(requester=answered.requester, now=MONDAY_9, subject="重复提交的工单")
+    merge_tickets(source=duplicate, target=answered, actor=agent, now=MONDAY_9 + timedelta(hours=2))
+
+    response = manager_client.get(URL, {**MONDAY, "group_by": "tier"})
+
+    advanced = response.context["table"]["rows"][1]
+    assert [(t["met"], t["breached"], t["merged"]) for t in advanced["targets"]] == [(1, 1, 1), (0, 0, 1)]
+    assert advanced["targets"][0]["percent"] == "50.0 %"  # unchanged by the merged duplicate
+    assert [t["merged"] for t in response.context["table"]["total"]["targets"]] == [1, 1]
+    assert reverse("admin:helpdesk_ticket_change", args=[duplicate.pk]) not in response.content.decode()
+
+    lines = manager_client.get(URL, {**MONDAY, "group_by": "tier", "format": "csv"}).content.decode()[1:]
+    header, _standard, advanced_line = lines.strip().splitlines()
+    assert header.split(",")[1:9] == [
+        "first response met",
+        "first response breached",
+        "first response compliance %",
+        "first response merged",
+        "resolution met",
+        "resolution breached",
+        "resolution compliance %",
+        "resolution merged",
+    ]
+    assert advanced_line.split(",")[1:9] == ["1", "1", "50.0", "1", "0", "0", "", "1"]
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from helpdesk.models import BusinessHours, CalendarOverride, TicketEvent
+from helpdesk.models import BusinessHours, CalendarOverride, OverrideSource, TicketEvent
 from helpdesk.sla.forms import BusinessHoursForm, IntervalsField, parse_minute
 from helpdesk.sla.grids import trim_closed_rows, week_grid, year_sheets
-from helpdesk.tests.factories import plan
+from helpdesk.tests.factories import AgentFactory, plan
 from helpdesk.tests.sla.helpers import sh, ticket_on
 
 pytestmark = pytest.mark.django_db
@@ -136,36 +136,68 @@ def test_year_view_of_unknown_calendar_or_year_is_404_not_500(admin_client):
     )
 
 
-def test_saving_a_calendar_recomputes_open_tickets_and_marks_edited_overrides_manual(admin_client):
-    calendar = plan("advanced").calendar
-    ticket = ticket_on("advanced", now=sh(2025, 11, 3, 9))
-    url = change_url(calendar)
-    data = form_data(admin_client.get(url))
-    # Monday hours now end at 17:00 instead of 18:00.
+def shorter_monday(admin_client, calendar) -> dict:
+    """The calendar's change form as POST data, Monday's hours now ending at 17:00, not 18:00."""
+    data = form_data(admin_client.get(change_url(calendar)))
     monday_afternoon = next(
         key for key, value in data.items() if key.endswith("-start_minute") and value == "13:00"
     )
     data[monday_afternoon.replace("start_minute", "end_minute")] = "17:00"
     prefix = monday_afternoon.rsplit("-", 1)[0]
     assert data[f"{prefix}-weekday"] == 0
-    national_day = CalendarOverride.objects.get(calendar=calendar, date=date(2025, 10, 1))
-    key = next(k for k, v in data.items() if k.endswith("-id") and v == national_day.pk)
-    data[key.replace("-id", "-name")] = "国庆节（公司）"
+    return data
 
-    response = admin_client.post(url, data)
 
+def assert_saved(response) -> None:
     assert response.status_code == 302, [
         (e, fs.formset.non_form_errors())
         for fs in response.context["inline_admin_formsets"]
         for e in fs.formset.errors
         if e
     ]
+
+
+def test_saving_a_calendar_recomputes_open_tickets_and_marks_edited_overrides_manual(
+    admin_client, django_capture_on_commit_callbacks
+):
+    calendar = plan("advanced").calendar
+    ticket = ticket_on("advanced", now=sh(2025, 11, 3, 9))
+    data = shorter_monday(admin_client, calendar)
+    national_day = CalendarOverride.objects.get(calendar=calendar, date=date(2025, 10, 1))
+    key = next(k for k, v in data.items() if k.endswith("-id") and v == national_day.pk)
+    data[key.replace("-id", "-name")] = "国庆节（公司）"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(change_url(calendar), data)
+
+    assert_saved(response)
     ticket.refresh_from_db()
     assert ticket.first_response_due_at == sh(2025, 11, 4, 10)  # Mon 09-12, 13-17 = 7 h, Tue 09-10
     assert ticket.events.filter(kind=TicketEvent.Kind.SLA_RECOMPUTED).count() == 1
     national_day.refresh_from_db()
-    assert (national_day.name, national_day.source) == ("国庆节（公司）", "manual")
-    assert any("recomputed" in str(m) for m in get_messages(response.wsgi_request))
+    assert (national_day.name, national_day.source) == ("国庆节（公司）", OverrideSource.MANUAL)
+    assert "Due times of open tickets on this calendar are being recomputed in the background." in [
+        str(m) for m in get_messages(response.wsgi_request)
+    ]
+
+
+def test_saving_a_calendar_leaves_the_recompute_to_a_task_queued_on_commit(
+    admin_client, django_capture_on_commit_callbacks
+):
+    calendar = plan("advanced").calendar
+    ticket = ticket_on("advanced", now=sh(2025, 11, 3, 9))
+    due_before = ticket.first_response_due_at
+    data = shorter_monday(admin_client, calendar)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert_saved(admin_client.post(change_url(calendar), data))
+
+    ticket.refresh_from_db()
+    assert ticket.first_response_due_at == due_before  # the request did not touch the ticket
+    [enqueue_recompute] = callbacks
+    enqueue_recompute()  # what the commit does: queue the task (run at once by the test backend)
+    ticket.refresh_from_db()
+    assert ticket.first_response_due_at == sh(2025, 11, 4, 10)
 
 
 def test_overlapping_hours_are_refused(admin_client):
@@ -181,18 +213,16 @@ def test_overlapping_hours_are_refused(admin_client):
     assert "must not overlap" in response.content.decode()
 
 
-def test_calendar_pages_warn_in_december_when_next_years_holidays_are_missing(admin_client, monkeypatch):
-    monkeypatch.setattr("helpdesk.sla.selectors.timezone.localdate", lambda: date(2026, 12, 1))
-
+@pytest.mark.time_machine(sh(2026, 12, 1, 12), tick=False)
+def test_calendar_pages_warn_in_december_when_next_years_holidays_are_missing(admin_client):
     response = admin_client.get(reverse("admin:helpdesk_businesscalendar_changelist"))
 
     warnings = [str(m) for m in get_messages(response.wsgi_request)]
     assert len(warnings) == 2 and all("2027" in w for w in warnings)
 
 
-def test_no_holiday_warning_in_november(admin_client, monkeypatch):
-    monkeypatch.setattr("helpdesk.sla.selectors.timezone.localdate", lambda: date(2026, 11, 30))
-
+@pytest.mark.time_machine(sh(2026, 11, 30, 12), tick=False)
+def test_no_holiday_warning_in_november(admin_client):
     response = admin_client.get(reverse("admin:helpdesk_businesscalendar_changelist"))
 
     assert response.status_code == 200
@@ -222,17 +252,9 @@ def test_grids_import_nothing_from_django():
     subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[3], check=True)
 
 
-def test_admin_index_warns_when_next_years_holidays_are_missing_in_december(client, monkeypatch):
-    """Today is 2026-11-27 in real life; pin December 2026 so 2027 is checked (no data yet)."""
-    from datetime import date
-
-    from helpdesk.admin import sla as sla_admin
-    from helpdesk.tests.factories import AgentFactory
-
-    original = sla_admin.missing_holiday_years
-    monkeypatch.setattr(
-        sla_admin, "missing_holiday_years", lambda today=None: original(today=date(2026, 12, 5))
-    )
+@pytest.mark.time_machine(sh(2026, 12, 5, 12), tick=False)
+def test_admin_index_warns_when_next_years_holidays_are_missing_in_december(client):
+    """In December next year is checked too, and no calendar has 2027's holidays yet."""
     client.force_login(AgentFactory())
     response = client.get("/admin/")
     warnings = [str(m) for m in response.context["messages"]]

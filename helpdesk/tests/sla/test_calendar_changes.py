@@ -4,10 +4,20 @@ import io
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
-from helpdesk.models import CalendarOverride, Priority, Status, Ticket, TicketEvent
-from helpdesk.services.calendars import recompute_open_tickets
+from helpdesk.models import (
+    BusinessCalendar,
+    CalendarOverride,
+    OverrideSource,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+)
+from helpdesk.services.calendars import calendar_changed, recompute_open_tickets
 from helpdesk.services.conversation import record_agent_reply
 from helpdesk.services.workflow import set_status
 from helpdesk.sla.defaults import override_rows
@@ -103,28 +113,91 @@ def test_import_cn_holidays_fills_rows_and_is_idempotent():
 def test_import_keeps_rows_edited_in_the_admin_and_removes_dropped_ones():
     calendar = advanced_calendar()
     edited = cn_rows(calendar, 2026).get(date=date(2026, 10, 1))
-    edited.is_working, edited.intervals, edited.source = True, [[540, 720]], "manual"
+    edited.is_working, edited.intervals, edited.source = True, [[540, 720]], OverrideSource.MANUAL
     edited.save()
     bogus = CalendarOverride.objects.create(
-        calendar=calendar, date=date(2026, 3, 3), name="错误的假日", source="chinesecalendar"
+        calendar=calendar, date=date(2026, 3, 3), name="错误的假日", source=OverrideSource.CHINESECALENDAR
     )
 
     call_command("import_cn_holidays", "--year", "2026", "--calendar", calendar.name, stdout=io.StringIO())
 
     edited.refresh_from_db()
-    assert edited.is_working and edited.source == "manual"
+    assert edited.is_working and edited.source == OverrideSource.MANUAL
     assert not CalendarOverride.objects.filter(pk=bogus.pk).exists()
 
 
-def test_import_recomputes_open_tickets_on_the_calendar():
+def test_import_recomputes_open_tickets_on_the_calendar(django_capture_on_commit_callbacks):
     cn_rows(advanced_calendar(), 2026).delete()
     ticket = ticket_on("advanced", now=sh(2026, 9, 30, 17), priority=Priority.P1)
     assert ticket.first_response_due_at == sh(2026, 10, 1, 12)  # holidays unknown yet
 
-    call_command("import_cn_holidays", "--year", "2026", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_cn_holidays", "--year", "2026", stdout=io.StringIO())
 
     ticket.refresh_from_db()
     assert ticket.first_response_due_at == sh(2026, 10, 8, 12)
+
+
+def test_import_says_the_recompute_runs_in_the_background_only_for_calendars_it_changed():
+    cn_rows(advanced_calendar(), 2026).delete()
+    out = io.StringIO()
+
+    call_command("import_cn_holidays", "--year", "2026", stdout=out)
+
+    lines = {line.split(" 2026:")[0]: line for line in out.getvalue().splitlines()}
+    background = "due times of its open tickets are being recomputed in the background"
+    assert background in lines[advanced_calendar().name]
+    assert background not in lines[plan("standard").calendar.name]  # already up to date
+
+
+def test_a_calendar_edit_queues_the_recompute_only_when_it_commits(django_capture_on_commit_callbacks):
+    ticket = ticket_on("advanced", now=sh(2025, 11, 3, 9))
+    due_before = ticket.first_response_due_at
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError, match="the edit fails"),
+        transaction.atomic(),
+    ):
+        CalendarOverride.objects.create(calendar=advanced_calendar(), date=date(2025, 11, 3))
+        calendar_changed(calendar_id=advanced_calendar().pk)
+        raise RuntimeError("the edit fails")
+
+    assert callbacks == []
+    ticket.refresh_from_db()
+    assert ticket.first_response_due_at == due_before
+
+
+def test_a_committed_calendar_edit_moves_due_times_through_the_task(django_capture_on_commit_callbacks):
+    ticket = ticket_on("advanced", now=sh(2025, 11, 3, 9))
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        CalendarOverride.objects.create(calendar=advanced_calendar(), date=date(2025, 11, 3))
+        calendar_changed(calendar_id=advanced_calendar().pk)
+        ticket.refresh_from_db()
+        assert ticket.first_response_due_at == sh(2025, 11, 3, 18)  # not yet: after commit
+
+    assert len(callbacks) == 1
+    ticket.refresh_from_db()
+    assert ticket.first_response_due_at == sh(2025, 11, 4, 18)
+    assert ticket.events.filter(kind=TicketEvent.Kind.SLA_RECOMPUTED).count() == 1
+
+
+def test_the_recompute_task_of_a_calendar_deleted_meanwhile_does_nothing():
+    from helpdesk.tasks import recompute_due_times
+
+    gone = BusinessCalendar.objects.create(name="临时日历")
+    gone_id = gone.pk
+    gone.delete()
+
+    assert recompute_due_times.enqueue(calendar_id=gone_id).return_value == 0
+
+
+def test_an_override_source_must_be_one_of_the_known_sources():
+    override = CalendarOverride(calendar=advanced_calendar(), date=date(2025, 11, 3), source="excel")
+
+    with pytest.raises(ValidationError, match="Value 'excel' is not a valid choice"):
+        override.full_clean()
 
 
 def test_import_of_a_year_without_data_fails_with_a_clear_error():

@@ -3,11 +3,14 @@
 from datetime import timedelta
 
 import pytest
+from django.utils import translation
 
+from helpdesk.admin.display import sla_badge
 from helpdesk.models import Status
 from helpdesk.services.conversation import record_agent_reply
+from helpdesk.services.tickets import merge_tickets
 from helpdesk.services.workflow import set_status
-from helpdesk.sla.status import badges_for
+from helpdesk.sla.status import SlaOutcome, badges_for
 from helpdesk.tests.factories import AgentFactory, submit
 
 pytestmark = pytest.mark.django_db
@@ -65,8 +68,45 @@ def test_paused_and_finished_tickets(monday_9am):
     assert badge(ticket, monday_9am + timedelta(days=3)).state == "met"
 
 
+def test_merged_ticket_says_merged_into_the_survivor_never_met(monday_9am):
+    survivor = submit(now=monday_9am)
+    duplicate = submit(requester=survivor.requester, now=monday_9am)
+    merge_tickets(
+        source=duplicate, target=survivor, actor=AgentFactory(), now=monday_9am + timedelta(hours=1)
+    )
+
+    shown = badge(duplicate, monday_9am + timedelta(days=3))  # closed by the merge, never answered
+
+    assert shown.state == SlaOutcome.MERGED == "merged"
+    assert shown.label == f"Merged into {survivor.reference}"
+    assert (shown.target, shown.due_at, shown.remaining_text) == (None, None, "")
+    html = sla_badge(shown)
+    assert 'class="kx-sla kx-sla-merged"' in html and survivor.reference in html
+    with translation.override("zh-hans"):
+        assert shown.label == f"已合并到 {survivor.reference}"
+
+
+def test_ticket_breached_before_the_merge_still_says_merged_with_a_note(monday_9am):
+    """Reports count it as merged, neither met nor breached; the badge keeps the past miss."""
+    survivor = submit(now=monday_9am)
+    duplicate = submit(requester=survivor.requester, now=monday_9am)
+    agent = AgentFactory()
+    late = monday_9am + timedelta(hours=25)  # due Mon 18:00
+    record_agent_reply(ticket=duplicate, author=agent, body="抱歉回复晚了", now=late)
+    merge_tickets(source=duplicate, target=survivor, actor=agent, now=late)
+
+    shown = badge(duplicate, late)
+
+    assert shown.state == "merged" and shown.breached_before
+    assert shown.label == f"Merged into {survivor.reference} (breached earlier)"
+
+
 def test_badges_for_a_page_cost_one_query_however_many_tickets(monday_9am, django_assert_num_queries):
     tickets = [submit(now=monday_9am) for _ in range(5)]
+    merged = submit(requester=tickets[0].requester, now=monday_9am)
+    merge_tickets(source=merged, target=tickets[0], actor=None, now=monday_9am)
+    merged.refresh_from_db()
+    tickets.append(merged)  # its "Merged into KX-…" needs no query for the survivor
     badges_for(tickets, now=monday_9am)  # warm the calendar cache
     with django_assert_num_queries(1):
         badges_for(tickets, now=monday_9am)

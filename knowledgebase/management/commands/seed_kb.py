@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
+from core import clock
 from helpdesk.models import PluginVersion
 from knowledgebase.models import (
     Article,
@@ -287,7 +287,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        now = timezone.now()
+        now = clock.now()
         versions = {
             v: PluginVersion.objects.get_or_create(version=v, defaults={"released_on": d})[0]
             for v, d in VERSIONS

@@ -2,16 +2,16 @@
 
 Validated files wait in a per-user staging folder under MEDIA_ROOT, named by a random token
 the form carries in a hidden input. The user id is part of the path, so a token copied into
-someone else's form names nothing. Files are handed to the ticket services as UploadedFile
-objects and the folder is removed after submission; abandoned folders are purged after
-STAGING_MAX_AGE.
+someone else's form names nothing. A form hands the services a `StagedUploads` reference;
+the intake and conversation services open the files, store them with the ticket or message
+and remove the folder once their transaction has committed (a failure keeps the files for
+the next try). Abandoned folders are purged after STAGING_MAX_AGE by a background task.
 """
 
 import json
 import re
 import secrets
 import shutil
-import time
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -20,14 +20,25 @@ from pathlib import Path, PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from helpdesk.services.attachments import validate_upload
+from core.clock import now
+
+from .attachments import validate_upload
 
 STAGING_DIR = "portal-staging"
 STAGING_MAX_AGE_SECONDS = 24 * 3600
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class StagedUploads:
+    """The files a user kept in one form (their staging folder), handed to a service."""
+
+    user_id: int
+    token: str | None
 
 
 @dataclass(frozen=True)
@@ -153,6 +164,22 @@ def opened_staged(*, user_id: int, token: str | None):
             upload.close()
 
 
+@contextmanager
+def opened(attachments: "Iterable[UploadedFile] | StagedUploads"):
+    """The files to store as a list of UploadedFile, whether uploaded now or kept in a form.
+
+    Staged files are removed once the surrounding transaction commits (at once when there is
+    none), never when it rolls back.
+    """
+    if not isinstance(attachments, StagedUploads):
+        yield list(attachments)
+        return
+    with opened_staged(user_id=attachments.user_id, token=attachments.token) as files:
+        yield files
+    if files:
+        transaction.on_commit(lambda: clear_staged(user_id=attachments.user_id, token=attachments.token))
+
+
 def clear_staged(*, user_id: int, token: str | None) -> None:
     if valid_token(token):
         shutil.rmtree(_folder(user_id, token), ignore_errors=True)
@@ -160,7 +187,7 @@ def clear_staged(*, user_id: int, token: str | None) -> None:
 
 def purge_stale(*, max_age_seconds: int = STAGING_MAX_AGE_SECONDS, now_ts: float | None = None) -> int:
     """Remove staging folders untouched for max_age_seconds; return how many went."""
-    now_ts = time.time() if now_ts is None else now_ts
+    now_ts = now().timestamp() if now_ts is None else now_ts
     removed = 0
     root = _root()
     if not root.exists():

@@ -1,0 +1,325 @@
+"""The one door through which a ticket is born, whatever the channel.
+
+Portal wizard, agents opening a ticket on a customer's behalf (phone, chat), the API,
+inbound mail, forum escalation and live chat all call `open_ticket`. It owns every rule of a
+good request, so a new channel adds a translator, never a copy of a rule:
+
+- the description-quality gate (`helpdesk.quality`, the same translated messages everywhere)
+  and what the channel's `IntakePolicy` does with a vague request: refuse it with per-field
+  errors (portal, API) or accept it, flag it "needs details" and ask the requester for what
+  is missing (agent on behalf, email, forum, chat);
+- the priority policy (blocked voucher posting → P2 on every channel);
+- requester and organization, files (uploaded or staged), de-duplication of double
+  submits and retries (`idempotency_key`), routing, SLA snapshot, audit event, search
+  indexing and notifications.
+
+Reads, scoring, routing and the SLA snapshot happen before the write transaction opens, so
+SQLite's write lock is held only for the inserts.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.clock import resolve_now
+from helpdesk.models import (
+    DESCRIPTION_FIELDS,
+    Category,
+    Channel,
+    Priority,
+    Ticket,
+    TicketEvent,
+    User,
+)
+from helpdesk.quality import QualityReport, score_description
+from helpdesk.search import index_ticket
+from helpdesk.sla import clock
+
+from . import notifications, staging
+from .attachments import store_attachment
+from .events import record_event
+from .routing import route_team
+
+# Fields `open_ticket` accepts besides the structured description.
+TICKET_FIELDS: tuple[str, ...] = ("category", "subject", *DESCRIPTION_FIELDS)
+TEXT_FIELDS = frozenset(
+    name
+    for name in TICKET_FIELDS
+    if isinstance(Ticket._meta.get_field(name), models.CharField | models.TextField)
+)
+
+
+class IntakePolicy(models.TextChoices):
+    """What a channel does with a request that is not described well enough."""
+
+    REFUSE_VAGUE = "refuse", gettext_lazy("Refuse with per-field errors")
+    ACCEPT_AND_ASK = "ask", gettext_lazy("Accept, flag and ask the requester for the details")
+
+
+# The policy each channel uses unless its door says otherwise. The portal and the API have
+# a person (or a program) at the form who can fix the description now; a caller on the
+# phone, a mail or a forum thread cannot be sent back, so the ticket is taken and the
+# requester is asked for what is missing.
+CHANNEL_POLICY: dict[str, IntakePolicy] = {
+    Channel.WEB: IntakePolicy.REFUSE_VAGUE,
+    Channel.API: IntakePolicy.REFUSE_VAGUE,
+    Channel.PHONE: IntakePolicy.ACCEPT_AND_ASK,
+    Channel.CHAT: IntakePolicy.ACCEPT_AND_ASK,
+    Channel.EMAIL: IntakePolicy.ACCEPT_AND_ASK,
+    Channel.FORUM: IntakePolicy.ACCEPT_AND_ASK,
+}
+
+
+@dataclass(frozen=True)
+class Intake:
+    """A request checked and prepared outside the write transaction."""
+
+    ticket: Ticket
+    report: QualityReport
+
+
+def priority_for(fields: Mapping[str, Any], *, requested: str | None = None) -> str:
+    """Blocked voucher posting is what hurts a finance team most: at least P2, on every channel.
+
+    Customers never choose a priority (everyone would choose P1). An agent opening a ticket
+    chooses one (`requested`), but a blocked posting never goes below P2.
+    """
+    if requested not in Priority.values:
+        requested = None
+    if fields.get("posting_blocked"):
+        # Values sort in urgency order (p1 < p2 < …).
+        return min(Priority.P2, requested or Priority.P2)
+    return requested or Priority.P3
+
+
+def quality_errors(report: QualityReport) -> dict[str, list[str]]:
+    """The blocking findings as {field: [messages]}, the shape forms and the API show."""
+    errors: dict[str, list[str]] = {}
+    for finding in report.blocking:
+        errors.setdefault(finding.field, []).append(str(finding.message))
+    return errors
+
+
+def normalise_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Known fields only (anything else is a programming error), text stripped, blanks as ""."""
+    unknown = set(fields) - set(TICKET_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown ticket fields: {sorted(unknown)}")
+    data = dict(fields)
+    for name in TEXT_FIELDS:
+        value = data.get(name)
+        data[name] = value.strip() if isinstance(value, str) else ("" if value is None else value)
+    for name in ("long_standing", "no_error_shown", "posting_blocked"):
+        data[name] = bool(data.get(name))
+    return data
+
+
+def prepare_ticket(
+    *,
+    requester: User,
+    channel: str,
+    fields: Mapping[str, Any],
+    attachment_count: int,
+    policy: IntakePolicy,
+    priority: str | None = None,
+    created_by: User | None = None,
+    now: datetime,
+) -> Intake:
+    """Check a request and build the unsaved ticket: quality gate, priority, routing, SLA.
+
+    Raises ValidationError with per-field messages when the policy refuses vague requests
+    (or the fields themselves are invalid). Reads only; no transaction needed.
+    """
+    data = normalise_fields(fields)
+    category = data.pop("category", None)
+    if not isinstance(category, Category):
+        raise ValidationError({"category": [_("Choose what the request is about.")]})
+    organization = _customer_organization(requester)
+    if not data.get("erp_system") and organization.default_erp_system:
+        data["erp_system"] = organization.default_erp_system
+    report = score_description(data, category=category, attachment_count=attachment_count, now=now)
+    if policy == IntakePolicy.REFUSE_VAGUE and not report.acceptable:
+        raise ValidationError(quality_errors(report))
+    ticket = Ticket(
+        requester=requester,
+        organization=organization,
+        category=category,
+        priority=priority_for(data, requested=priority),
+        channel=channel,
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+        quality_score=report.score,
+        needs_details=not report.acceptable,
+        **data,
+    )
+    ticket.team = route_team(category=category, erp_system=ticket.erp_system)
+    ticket.full_clean(exclude=["submission_key"], validate_unique=False)
+    clock.snapshot_targets(ticket)
+    clock.refresh(ticket)
+    return Intake(ticket=ticket, report=report)
+
+
+def open_ticket(
+    *,
+    requester: User,
+    channel: str,
+    fields: Mapping[str, Any],
+    attachments: "Iterable[UploadedFile] | staging.StagedUploads" = (),
+    policy: IntakePolicy | None = None,
+    priority: str | None = None,
+    created_by: User | None = None,
+    idempotency_key=None,
+    now: datetime | None = None,
+) -> Ticket:
+    """Open a ticket for `requester` (a customer with an organization) through `channel`.
+
+    `fields` holds `category`, `subject` and the description fields (TICKET_FIELDS).
+    `policy` defaults to the channel's (CHANNEL_POLICY). `created_by` is the agent who
+    opened it on the customer's behalf; `priority` is an agent's explicit choice. The same
+    `idempotency_key` twice returns the first ticket and does nothing else, so a double
+    click, a resubmitted form or an integration's retry creates one ticket. The stored
+    `quality_score` is the one the requester saw: files and the time of the problem count.
+    """
+    now = resolve_now(now)
+    if idempotency_key is not None:
+        existing = Ticket.objects.filter(submission_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    policy = policy or CHANNEL_POLICY.get(channel, IntakePolicy.REFUSE_VAGUE)
+    with staging.opened(attachments) as files:
+        intake = prepare_ticket(
+            requester=requester,
+            channel=channel,
+            fields=fields,
+            attachment_count=len(files),
+            policy=policy,
+            priority=priority,
+            created_by=created_by,
+            now=now,
+        )
+        ticket = intake.ticket
+        ticket.submission_key = idempotency_key
+        try:
+            with transaction.atomic():
+                _save_new_ticket(intake, files=files, actor=created_by or requester, now=now)
+        except IntegrityError:
+            # Two requests with one key raced; the other one won.
+            existing = Ticket.objects.filter(submission_key=idempotency_key).first()
+            if idempotency_key is None or existing is None:
+                raise
+            return existing
+    return ticket
+
+
+def _save_new_ticket(intake: Intake, *, files: list[UploadedFile], actor: User, now: datetime) -> None:
+    ticket = intake.ticket
+    ticket.save()
+    for upload in files:
+        store_attachment(ticket=ticket, upload=upload, uploaded_by=ticket.requester)
+    missing = [str(finding.message) for finding in intake.report.blocking]
+    record_event(
+        ticket=ticket,
+        kind=TicketEvent.Kind.CREATED,
+        actor=actor,
+        now=now,
+        new=ticket.get_channel_display(),
+        data={
+            "team": ticket.team.name if ticket.team else None,
+            "sla": ticket.sla_snapshot,
+            "first_response_due_at": _iso(ticket.first_response_due_at),
+            "quality_score": ticket.quality_score,
+            "needs_details": missing,
+        },
+    )
+    index_ticket(ticket)
+    notifications.ticket_received(ticket, now=now)
+    notifications.team_new_ticket(ticket, now=now)
+    if missing:
+        notifications.details_needed(ticket, missing=missing, now=now)
+
+
+@transaction.atomic
+def complete_details(
+    *,
+    ticket: Ticket,
+    author: User,
+    fields: Mapping[str, Any],
+    attachments: "Iterable[UploadedFile] | staging.StagedUploads" = (),
+    now: datetime | None = None,
+) -> Ticket:
+    """The requester fills in what a "needs details" ticket was missing.
+
+    The same quality gate as the portal form: a description that is still vague is refused
+    with per-field errors and nothing changes. Accepted, the description is replaced, the
+    flag cleared, the score updated, and the change enters the conversation as the
+    customer's message (which resumes a clock waiting on them, like any reply).
+    """
+    from .conversation import record_customer_reply
+    from .tickets import _lock
+
+    now = resolve_now(now)
+    ticket = _lock(ticket)
+    data = normalise_fields({"category": ticket.category, **fields})
+    data.pop("category")
+    with staging.opened(attachments) as files:
+        kept = ticket.attachments.filter(message__isnull=True).count()
+        report = score_description(
+            data, category=ticket.category, attachment_count=kept + len(files), now=now
+        )
+        if not report.acceptable:
+            raise ValidationError(quality_errors(report))
+        changed = [name for name, value in data.items() if getattr(ticket, name) != value]
+        for name in changed:
+            setattr(ticket, name, data[name])
+        ticket.quality_score = report.score
+        ticket.needs_details = False
+        ticket.full_clean(exclude=["submission_key"], validate_unique=False)
+        ticket.save(update_fields=[*changed, "quality_score", "needs_details"])
+        record_event(
+            ticket=ticket,
+            kind=TicketEvent.Kind.DETAILS_ADDED,
+            actor=author,
+            now=now,
+            new=str(report.score),
+            data={"fields": changed},
+        )
+        labels = ", ".join(str(Ticket._meta.get_field(name).verbose_name) for name in changed)
+        record_customer_reply(
+            ticket=ticket,
+            author=author,
+            body=_("I added the missing details: %(fields)s.") % {"fields": labels or "—"},
+            attachments=files,
+            now=now,
+        )
+    return ticket
+
+
+def _customer_organization(requester: User):
+    profile = getattr(requester, "customer_profile", None)
+    if profile is None:
+        raise ValidationError(_("Only customers with an organization can have tickets."))
+    return profile.organization
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+__all__ = [
+    "CHANNEL_POLICY",
+    "TICKET_FIELDS",
+    "IntakePolicy",
+    "complete_details",
+    "open_ticket",
+    "prepare_ticket",
+    "priority_for",
+    "quality_errors",
+]
