@@ -4,7 +4,7 @@ from django.tasks import task
 
 from helpdesk import search
 from helpdesk.models import BusinessCalendar
-from helpdesk.services import calendars, outbox, sla_watch
+from helpdesk.services import calendars, outbox, sla_watch, staging
 
 
 @task()
@@ -37,3 +37,9 @@ def reindex_ticket(*, ticket_id: int) -> bool:
     """Rewrite a ticket's search document with its whole conversation (queued by
     helpdesk.search.schedule_reindex); False when the ticket left the index instead."""
     return search.reindex_ticket_by_id(ticket_id)
+
+
+@task()
+def purge_staging() -> int:
+    """Remove upload staging folders abandoned for a day; returns how many went."""
+    return staging.purge_stale()

@@ -1,9 +1,9 @@
 """The base every workspace ModelAdmin shares: the workspace stylesheet on every page."""
 
-from django.contrib import admin
+from core.admin import ModelAdmin
 
 
-class KxModelAdmin(admin.ModelAdmin):
+class KxModelAdmin(ModelAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
 

@@ -112,7 +112,7 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     # The ticket list's filters and paging do not apply to one ticket's conversation.
     @extend_schema(responses=MessageSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
-    def messages(self, request, pk=None):
+    def messages(self, request, pk=None, format=None):
         ticket = self.get_object()
         messages = ticket.messages.select_related("author")
         if not request.user.is_staff:
@@ -121,7 +121,7 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=ReplySerializer, responses={201: MessageSerializer}, filters=False)
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
-    def reply(self, request, pk=None):
+    def reply(self, request, pk=None, format=None):
         ticket = self.get_object()
         data = ReplySerializer(data=request.data)
         data.is_valid(raise_exception=True)

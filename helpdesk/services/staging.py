@@ -178,6 +178,15 @@ def opened(attachments: "Iterable[UploadedFile] | StagedUploads"):
         yield files
     if files:
         transaction.on_commit(lambda: clear_staged(user_id=attachments.user_id, token=attachments.token))
+        # Abandoned forms leave folders behind; each use of one sweeps the stale ones, in
+        # the background, so no scheduler is needed and no request waits for the disk.
+        transaction.on_commit(_enqueue_purge)
+
+
+def _enqueue_purge() -> None:
+    from helpdesk.tasks import purge_staging  # tasks import the services
+
+    purge_staging.enqueue()
 
 
 def clear_staged(*, user_id: int, token: str | None) -> None:

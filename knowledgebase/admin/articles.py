@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.admin import ModelAdmin
 from core.admin_site import admin_site
 from knowledgebase.models import Article, ArticleFeedback, ArticleRevision, ArticleStatus
 from knowledgebase.selectors.articles import feedback_summary
@@ -22,7 +23,7 @@ from knowledgebase.services import articles as svc
 
 
 @admin.register(Article, site=admin_site)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ModelAdmin):
     list_display = (
         "title",
         "kind",
@@ -67,7 +68,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("Preview"))
     def preview_link(self, obj: Article) -> str:
-        if obj.pk is None:
+        if obj.pk is None or not obj.slug:
+            # A form refused with the slug cleared has no page to preview yet.
             return "—"
         return format_html(
             '<a href="{}?preview=1" target="_blank" rel="noopener">{}</a>',

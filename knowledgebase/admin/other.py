@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import ModelAdmin
 from core.admin_site import admin_site
 from core.clock import resolve_now
 from core.registry import report_measures
@@ -24,7 +25,7 @@ from knowledgebase.selectors import analytics
 
 
 @admin.register(Category, site=admin_site)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ModelAdmin):
     list_display = ("__str__", "slug", "position")
     list_select_related = ("parent", "parent__parent")
     search_fields = ("name", "slug")
@@ -33,12 +34,12 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag, site=admin_site)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ModelAdmin):
     search_fields = ("name",)
 
 
 @admin.register(ArticleFeedback, site=admin_site)
-class ArticleFeedbackAdmin(admin.ModelAdmin):
+class ArticleFeedbackAdmin(ModelAdmin):
     list_display = ("article", "helpful", "comment", "user", "created_at")
     list_filter = ("helpful",)
     list_select_related = ("article", "user")
@@ -51,7 +52,7 @@ class ArticleFeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleRevision, site=admin_site)
-class ArticleRevisionAdmin(admin.ModelAdmin):
+class ArticleRevisionAdmin(ModelAdmin):
     list_display = ("article", "number", "editor", "note", "created_at")
     list_select_related = ("article", "editor")
     search_fields = ("article__title",)
@@ -85,7 +86,7 @@ class SignupInline(admin.TabularInline):
 
 
 @admin.register(TrainingSession, site=admin_site)
-class TrainingSessionAdmin(admin.ModelAdmin):
+class TrainingSessionAdmin(ModelAdmin):
     list_display = ("title", "starts_at", "capacity", "seats_taken", "is_cancelled", "recording")
     list_filter = ("is_cancelled",)
     list_select_related = ("recording",)
@@ -102,7 +103,7 @@ class TrainingSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SearchQuery, site=admin_site)
-class SearchQueryAdmin(admin.ModelAdmin):
+class SearchQueryAdmin(ModelAdmin):
     """The changelist is the analytics page: top queries, empty results, searches before a ticket."""
 
     def has_add_permission(self, request):
