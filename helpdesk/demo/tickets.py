@@ -143,6 +143,9 @@ STORIES = [
     {
         "requester": "k.weber@nordic-components.example",
         "category": "erp-integration",
+        # Mailed in without the sync log a deep-integration request needs: accepted, flagged
+        # "needs details", and Klaus was asked for it.
+        "channel": "email",
         "priority": "p2",
         "hours_ago": 50,
         "subject": "Receipt vouchers posted twice into SAP after nightly sync",
@@ -210,6 +213,8 @@ STORIES = [
     {
         "requester": "cfo@shuwei-food.example",
         "category": "reconciliation",
+        # Phoned in; the screenshot the category needs came later.
+        "channel": "phone",
         "priority": "p3",
         "hours_ago": 100,
         "subject": "银行回单与收款凭证对不上（差异 0.01 元）",

@@ -148,8 +148,8 @@ def ticket_complete(request: HttpRequest, reference: str) -> HttpResponse:
         messages.info(request, _("This request has all the details it needs."))
         return redirect(ticket)
     if request.method == "GET":
-        form = CompleteDetailsForm(ticket=ticket, initial=None)
-        form.initial = {**form.initial, "staging": staging.new_token()}
+        form = CompleteDetailsForm(ticket=ticket)
+        form.initial["staging"] = staging.new_token()
         return _render_complete(request, ticket, form, [])
     uploads = keep_uploads(request)
     kept_count = len(uploads.kept) + len(ticket_selectors.request_files(ticket, internal=False))
