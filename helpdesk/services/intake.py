@@ -44,8 +44,10 @@ from helpdesk.sla import clock
 
 from . import notifications, staging
 from .attachments import store_attachment
+from .conversation import record_customer_reply
 from .events import record_event
 from .routing import route_team
+from .tickets import _lock
 
 # Fields `open_ticket` accepts besides the structured description.
 TICKET_FIELDS: tuple[str, ...] = ("category", "subject", *DESCRIPTION_FIELDS)
@@ -262,9 +264,6 @@ def complete_details(
     flag cleared, the score updated, and the change enters the conversation as the
     customer's message (which resumes a clock waiting on them, like any reply).
     """
-    from .conversation import record_customer_reply
-    from .tickets import _lock
-
     now = resolve_now(now)
     ticket = _lock(ticket)
     data = normalise_fields({"category": ticket.category, **fields})
