@@ -1,4 +1,7 @@
+import time
+
 import pytest
+from django.core.exceptions import ValidationError
 
 from core.markdown import render_markdown
 
@@ -80,3 +83,44 @@ def test_markdown_structure_survives_sanitising():
 
 def test_empty_body_renders_to_empty_string():
     assert render_markdown("   ") == ""
+
+
+# --- bounded input --------------------------------------------------------------------------
+PATHOLOGICAL = {
+    "50,000 opening brackets": "[" * 50_000,
+    "unclosed link parentheses": "[a](" * 5_000,
+    "1,000-level list": "\n".join("    " * i + "- x" for i in range(1_000)),
+    "10,000-level list": "\n".join("  " * i + "- x" for i in range(10_000)),
+    "deep quotes": ">" * 5_000 + " x",
+}
+
+
+@pytest.mark.parametrize("name", PATHOLOGICAL)
+def test_pathological_markdown_is_refused_quickly_with_a_clear_message(name):
+    started = time.perf_counter()
+    with pytest.raises(ValidationError, match="nested too deeply|too long"):
+        render_markdown(PATHOLOGICAL[name])
+    assert time.perf_counter() - started < 1.0
+
+
+def test_text_over_the_length_limit_is_refused_with_the_limit_named():
+    with pytest.raises(ValidationError, match="at most 10 characters") as caught:
+        render_markdown("凭证" * 6, max_chars=10)
+    assert caught.value.code == "markdown_length"
+
+
+def test_ordinary_nesting_and_pasted_logs_in_code_blocks_render():
+    text = "\n".join(
+        [
+            "- 第一步",
+            "    - 打开收款单",
+            "        - 点击「生成凭证」",
+            "> 引用 > 客户说",
+            "```",
+            "(" * 200 + " stack trace " + "[" * 200,
+            "```",
+            "[手册](https://example.com/a_(b)) and (see [KB](/kb/))",
+        ]
+    )
+    html = render_markdown(text)
+    assert "<li>" in html and "stack trace" in html and 'href="https://example.com/a_(b)"' in html

@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.markdown import validate_markdown
+
 from .choices import ArticleStatus, IssueStatus, Kind, Visibility
 
 # Video embeds are iframes; only hosts the CSP frame-src also allows are accepted.
@@ -114,7 +116,10 @@ class Article(models.Model):
     )
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     body_md = models.TextField(
-        _("body (Markdown)"), blank=True, help_text=_("For an FAQ the answer; for a video the transcript.")
+        _("body (Markdown)"),
+        blank=True,
+        help_text=_("For an FAQ the answer; for a video the transcript."),
+        validators=[validate_markdown],
     )
     body_html = models.TextField(_("rendered body"), blank=True, editable=False)
     status = models.CharField(
@@ -156,7 +161,7 @@ class Article(models.Model):
         verbose_name=_("release version"),
     )
     # Known issue
-    workaround_md = models.TextField(_("workaround (Markdown)"), blank=True)
+    workaround_md = models.TextField(_("workaround (Markdown)"), blank=True, validators=[validate_markdown])
     workaround_html = models.TextField(_("rendered workaround"), blank=True, editable=False)
     fixed_in = models.ForeignKey(
         "helpdesk.PluginVersion",

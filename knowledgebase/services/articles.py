@@ -81,7 +81,19 @@ def _body_changed(article: Article) -> bool:
     )
 
 
-@transaction.atomic
+def render_article(article: Article) -> None:
+    """Render and sanitise the Markdown (bounded: pathological input raises ValidationError
+    on the field). Callers do this before their transaction, so no write lock waits on it."""
+    errors = {}
+    for source, target in (("body_md", "body_html"), ("workaround_md", "workaround_html")):
+        try:
+            setattr(article, target, render_markdown(getattr(article, source)))
+        except ValidationError as error:
+            errors[source] = error.error_list
+    if errors:
+        raise ValidationError(errors)
+
+
 def save_article(
     *, article: Article, editor=None, note: str = "", reindex: bool = True, now: datetime | None = None
 ) -> Article:
@@ -90,13 +102,17 @@ def save_article(
     `reindex=False` is for the admin, which saves many-to-many fields (tags) afterwards and
     calls `index_article` itself.
     """
+    render_article(article)
+    return _save_rendered(article=article, editor=editor, note=note, reindex=reindex, now=now)
+
+
+@transaction.atomic
+def _save_rendered(*, article: Article, editor, note: str, reindex: bool, now: datetime | None) -> Article:
     now = resolve_now(now)
     if not article.slug:
         article.slug = unique_slug(article.title, exclude_pk=article.pk)
     if article.status == ArticleStatus.PUBLISHED and article.published_at is None:
         article.published_at = now
-    article.body_html = render_markdown(article.body_md)
-    article.workaround_html = render_markdown(article.workaround_md)
     if article.created_at is None:
         article.created_at = now
     article.updated_at = now
@@ -111,7 +127,6 @@ def save_article(
     return article
 
 
-@transaction.atomic
 def create_article(
     *,
     title: str,
@@ -130,11 +145,13 @@ def create_article(
     article = Article(
         title=title, body_md=body_md, kind=kind, category=category, slug=slug, status=status, **fields
     )
-    save_article(article=article, editor=editor, reindex=False, now=now)
-    set_tags(article=article, names=tags)
-    if plugin_versions:
-        article.plugin_versions.set(plugin_versions)
-    index_article(article=article)
+    render_article(article)
+    with transaction.atomic():
+        _save_rendered(article=article, editor=editor, note="", reindex=False, now=now)
+        set_tags(article=article, names=tags)
+        if plugin_versions:
+            article.plugin_versions.set(plugin_versions)
+        index_article(article=article)
     return article
 
 
