@@ -17,5 +17,7 @@ urlpatterns = [
     path("", include("portal.urls")),
 ]
 
+handler400 = "portal.views.errors.bad_request"
+handler403 = "portal.views.errors.permission_denied"
 handler404 = "portal.views.errors.page_not_found"
 handler500 = "portal.views.errors.server_error"

@@ -147,7 +147,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# The largest form without its files (a long description, a long reply) is far below 2.5 MB;
+# files are streamed to disk and checked per file (ATTACHMENT_MAX_BYTES).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -212,7 +216,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Bodies are size-, depth- and item-bounded before json.loads (helpdesk/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "helpdesk.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+API_MAX_JSON_DEPTH = 32
+API_MAX_JSON_ITEMS = 10_000
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kuaixiang 快响 API",
     "VERSION": "1.0.0",

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 from helpdesk.models import Attachment, Ticket, TicketMessage, User
 
@@ -44,6 +45,46 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
 ACCEPT_ATTRIBUTE = ",".join(sorted(ALLOWED_TYPES))
 
 
+# A screenshot of an 8K screen is 33 megapixels; an image claiming more is a decompression
+# bomb (a few KB that unpack to gigabytes when anything decodes it).
+MAX_IMAGE_PIXELS = 40_000_000
+IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+
+def _check_image(upload: UploadedFile, *, name: str, extension: str) -> None:
+    """Read only the header: the format must match the extension, the size be sane."""
+    try:
+        with Image.open(upload) as image:
+            width, height = image.size
+            kind = image.format
+    except Image.DecompressionBombError:
+        width = height = MAX_IMAGE_PIXELS  # more than the limit, whatever it claimed
+        kind = None
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise ValidationError(
+            _("“%(name)s” does not look like a %(ext)s file."),
+            params={"name": name, "ext": extension},
+            code="file_content",
+        ) from None
+    finally:
+        upload.seek(0)
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ValidationError(
+            _("“%(name)s” is too large an image (at most %(limit)s megapixels)."),
+            params={"name": name, "limit": MAX_IMAGE_PIXELS // 1_000_000},
+            code="image_size",
+        )
+    if kind is not None and IMAGE_FORMATS.get(kind) != ALLOWED_TYPES[extension]:
+        raise ValidationError(
+            _("“%(name)s” does not look like a %(ext)s file."),
+            params={"name": name, "ext": extension},
+            code="file_content",
+        )
+
+
+IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+
+
 def validate_upload(upload: UploadedFile) -> str:
     """Return the content type to store, or raise ValidationError with a translated reason."""
     name = PurePath(upload.name or "").name
@@ -76,6 +117,8 @@ def validate_upload(upload: UploadedFile) -> str:
             params={"name": name, "ext": extension},
             code="file_content",
         )
+    if extension in IMAGE_EXTENSIONS:
+        _check_image(upload, name=name, extension=extension)
     if extension in {".txt", ".log", ".csv"} and b"\x00" in head:
         raise ValidationError(
             _("“%(name)s” does not look like a text file."), params={"name": name}, code="file_content"

@@ -10,10 +10,9 @@ from core.clock import now
 from helpdesk.services import staging
 from helpdesk.services.staging import StagedUploads
 from helpdesk.tests.factories import CustomerFactory, submit
+from helpdesk.tests.files import PNG
 
 pytestmark = pytest.mark.django_db
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _stage(user, name="截图.png"):

@@ -6,8 +6,6 @@ from zoneinfo import ZoneInfo
 
 from core import clock
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
 GOOD_POST = {
     "subject": "金蝶收款单生成凭证失败：科目不存在",
     "symptoms": "在金蝶云星空中点击“生成凭证”后，收款单没有生成凭证，界面弹出红色错误提示框，当天所有收款单都无法过账。",

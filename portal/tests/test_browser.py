@@ -23,8 +23,9 @@ from helpdesk.tests.factories import (
     OrganizationFactory,
     TeamFactory,
 )
+from helpdesk.tests.files import PNG
 
-from .helpers import PNG, local_input
+from .helpers import local_input
 
 # serialized_rollback: the live server needs real commits; the seeded SLA plans come back
 # after the flush so later tests still find them.

@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from helpdesk.models import Attachment, Priority, Ticket
 from helpdesk.services import staging
+from helpdesk.tests.files import PNG
 from portal.models import SubmissionAttempt
 
-from .helpers import PNG, details_post, local_input
+from .helpers import details_post, local_input
 
 pytestmark = pytest.mark.django_db
 
