@@ -24,6 +24,7 @@ from helpdesk.models import (
 from helpdesk.models.tickets import DESCRIPTION_FIELDS
 from helpdesk.services import intake
 from helpdesk.services.attachments import ACCEPT_ATTRIBUTE, validate_upload
+from helpdesk.services.versions import StaleTicket, ensure_current, version_of
 
 
 def active_agents():
@@ -32,7 +33,10 @@ def active_agents():
 
 class TicketChangeForm(forms.ModelForm):
     """The properties an agent may change on an existing ticket; the admin saves them
-    through the services, so this form only checks that each change is allowed."""
+    through the services, so this form only checks that each change is allowed. It carries
+    the version the agent saw, so a stale page never overwrites someone else's change."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Ticket
@@ -42,10 +46,17 @@ class TicketChangeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "assignee" in self.fields:
             self.fields["assignee"].queryset = active_agents()
+        if self.instance.pk:
+            self.fields["version"].initial = version_of(self.instance)
 
     def clean(self):
         cleaned = super().clean()
         ticket = self.instance
+        if ticket.pk:
+            try:
+                ensure_current(ticket, expected_version=cleaned.get("version"))
+            except StaleTicket as stale:
+                raise ValidationError(stale.messages) from None
         if ticket.pk and ticket.merged_into_id is not None:
             raise ValidationError(
                 _("This ticket was merged into %(ref)s; work on that ticket instead."),

@@ -13,32 +13,9 @@ from core.clock import resolve_now
 from helpdesk.models import Ticket, TicketMessage, User
 from helpdesk.selectors import tickets as ticket_selectors
 from helpdesk.services.conversation import Visibility, add_reply
-from helpdesk.services.tickets import assign_ticket, set_category, set_priority, set_team
-from helpdesk.services.workflow import set_status
 from helpdesk.sla.status import badges_for
 
 from .forms import ADD_DETAIL_FIELDS, ReplyForm
-
-# Order matters: routing and ownership first, the status last (closing is the final step).
-PROPERTY_ORDER = ["category", "team", "assignee", "priority", "status"]
-
-
-def apply_property_changes(*, ticket: Ticket, changes: dict[str, Any], actor: User) -> None:
-    """Save the properties an agent changed on the ticket form, each through its service."""
-    for name in PROPERTY_ORDER:
-        if name not in changes:
-            continue
-        value = changes[name]
-        if name == "category":
-            set_category(ticket=ticket, category=value, actor=actor)
-        elif name == "team":
-            set_team(ticket=ticket, team=value, actor=actor)
-        elif name == "assignee":
-            assign_ticket(ticket=ticket, assignee=value, actor=actor)
-        elif name == "priority":
-            set_priority(ticket=ticket, priority=value, actor=actor)
-        elif name == "status":
-            set_status(ticket=ticket, status=value, actor=actor)
 
 
 def post_reply(*, ticket: Ticket, form: ReplyForm, author: User) -> TicketMessage:

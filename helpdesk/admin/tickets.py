@@ -25,6 +25,7 @@ from core.registry import ticket_admin_actions
 from helpdesk.models import Ticket
 from helpdesk.search import matching_ticket_ids
 from helpdesk.services import intake
+from helpdesk.services.versions import PROPERTY_ORDER, change_properties
 from helpdesk.sla.status import badges_for
 
 from . import ticket_actions
@@ -32,7 +33,7 @@ from .base import KxModelAdmin
 from .display import priority_badge, sla_badge, status_badge
 from .filters import AssigneeFilter, SlaStateFilter
 from .forms import ReplyForm, TicketAddForm, TicketChangeForm
-from .ticket_page import apply_property_changes, post_reply, ticket_page_context
+from .ticket_page import post_reply, ticket_page_context
 
 SLA_READONLY = [
     "sla_plan",
@@ -200,7 +201,7 @@ class TicketAdmin(KxModelAdmin):
                 ),
             ]
         return [
-            (None, {"fields": ["status", "priority", "assignee", "team", "category"]}),
+            (None, {"fields": ["status", "priority", "assignee", "team", "category", "version"]}),
             (_("SLA"), {"fields": SLA_READONLY, "classes": ["collapse"]}),
         ]
 
@@ -209,10 +210,13 @@ class TicketAdmin(KxModelAdmin):
 
     def save_model(self, request, obj: Ticket, form, change: bool) -> None:
         if change:
-            apply_property_changes(
+            change_properties(
                 ticket=obj,
-                changes={name: form.cleaned_data[name] for name in form.changed_data},
+                changes={
+                    name: form.cleaned_data[name] for name in form.changed_data if name in PROPERTY_ORDER
+                },
                 actor=request.user,
+                expected_version=form.cleaned_data.get("version"),
             )
             return
         data = form.cleaned_data

@@ -5,8 +5,19 @@ from datetime import UTC
 from django.db import models
 from rest_framework import serializers
 
-from helpdesk.models import Category, Channel, PluginVersion, Priority, Status, Ticket, TicketMessage, User
+from helpdesk.models import (
+    Category,
+    Channel,
+    PluginVersion,
+    Priority,
+    Status,
+    Team,
+    Ticket,
+    TicketMessage,
+    User,
+)
 from helpdesk.services.intake import TICKET_FIELDS
+from helpdesk.services.versions import version_of
 
 
 class UTCDateTimeField(serializers.DateTimeField):
@@ -52,6 +63,9 @@ class TicketSerializer(APIModelSerializer):
     team = serializers.CharField(source="team.name", default=None, allow_null=True, read_only=True)
     assignee = serializers.EmailField(source="assignee.email", default=None, allow_null=True, read_only=True)
     sla_plan = serializers.CharField(source="sla_plan.name", default=None, allow_null=True, read_only=True)
+    version = serializers.SerializerMethodField(
+        help_text="Send it back (body `version` or `If-Match`) when changing the ticket."
+    )
 
     class Meta:
         model = Ticket
@@ -98,10 +112,15 @@ class TicketSerializer(APIModelSerializer):
             "agent_reply_count",
             "reopen_count",
             "merged_into",
+            "needs_details",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
+
+    def get_version(self, ticket: Ticket) -> str:
+        return version_of(ticket)
 
 
 class TicketCreateSerializer(APIModelSerializer):
@@ -134,6 +153,26 @@ class TicketCreateSerializer(APIModelSerializer):
         model = Ticket
         fields = ["requester", "priority", "channel", *TICKET_FIELDS]
         extra_kwargs = {name: {"required": False} for name in TICKET_FIELDS if name != "category"}
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    """Agents change a ticket's properties; `version` is the one they read (a stale one is a 409)."""
+
+    version = serializers.CharField(required=False, help_text="The ticket's `version` as read (or If-Match).")
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    assignee = serializers.SlugRelatedField(
+        slug_field="email",
+        queryset=User.objects.filter(is_staff=True, is_active=True),
+        required=False,
+        allow_null=True,
+    )
+    team = serializers.SlugRelatedField(
+        slug_field="name", queryset=Team.objects.all(), required=False, allow_null=True
+    )
+    category = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Category.objects.filter(is_active=True), required=False
+    )
 
 
 class ReplySerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from helpdesk.models import Category, Channel, PluginVersion, TicketMessage
 from helpdesk.selectors.tickets import visible_tickets
 from helpdesk.services import intake
 from helpdesk.services.conversation import Visibility, add_reply
+from helpdesk.services.versions import StaleTicket, change_properties, describe
 
 from .filters import TicketFilter
 from .serializers import (
@@ -24,6 +25,7 @@ from .serializers import (
     ReplySerializer,
     TicketCreateSerializer,
     TicketSerializer,
+    TicketUpdateSerializer,
 )
 
 
@@ -64,6 +66,7 @@ class PluginVersionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    http_method_names = ["get", "post", "patch", "head", "options"]
     serializer_class = TicketSerializer
     filterset_class = TicketFilter
     ordering_fields = ["created_at", "updated_at", "priority", "first_response_due_at"]
@@ -108,6 +111,48 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         except DjangoValidationError as exc:
             raise _service_errors(exc) from exc
         return Response(TicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=TicketUpdateSerializer,
+        responses={200: TicketSerializer, 409: None},
+        parameters=[
+            OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, description="The version read.")
+        ],
+    )
+    def partial_update(self, request, *args, **kwargs):
+        """Agents: change status, priority, assignee, team or category. Send the version you
+        read; if the ticket changed since, nothing is saved and the answer is 409 with the
+        changes and the current version."""
+        if not request.user.is_staff:
+            raise PermissionDenied(_("Only agents can change a ticket's properties."))
+        ticket = self.get_object()
+        data = TicketUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        expected = values.pop("version", None) or request.headers.get("If-Match", "").strip('"') or None
+        if expected is None:
+            raise ValidationError({"version": [_("Send the version you read (the ticket's `version`).")]})
+        try:
+            ticket = change_properties(
+                ticket=ticket, changes=values, actor=request.user, expected_version=expected
+            )
+        except StaleTicket as stale:
+            return Response(
+                {
+                    "detail": stale.messages[0],
+                    "version": stale.current_version,
+                    "changes": [describe(event) for event in stale.changes],
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(TicketSerializer(ticket).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = f'"{response.data["version"]}"'
+        return response
 
     # The ticket list's filters and paging do not apply to one ticket's conversation.
     @extend_schema(responses=MessageSerializer(many=True), filters=False)

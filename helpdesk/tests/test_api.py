@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from helpdesk.models import Channel, Ticket, TicketMessage
 from helpdesk.services.conversation import add_internal_note
+from helpdesk.services.tickets import assign_ticket
 from helpdesk.tests.factories import GOOD_DETAILS, AgentFactory, CategoryFactory, CustomerFactory, submit
 
 pytestmark = pytest.mark.django_db
@@ -129,13 +130,42 @@ def test_agent_reply_through_the_api_stamps_first_response(api):
     assert ticket.first_response_at is not None
 
 
-def test_ticket_list_query_count_does_not_grow(api, django_assert_max_num_queries):
+AGENT_LIST_QUERIES = 2
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_ticket_list_query_count_does_not_grow(api, rows, django_assert_num_queries):
     agent = AgentFactory()
-    for _ in range(5):
-        submit()
+    for _ in range(rows):  # each with its own requester, organization, category and assignee
+        ticket = submit()
+        assign_ticket(ticket=ticket, assignee=AgentFactory(), actor=agent)
     api.force_authenticate(agent)
-    with django_assert_max_num_queries(4):
-        api.get("/api/v1/tickets/")
+    api.get("/api/v1/tickets/")  # warm per-process caches
+
+    with django_assert_num_queries(AGENT_LIST_QUERIES):
+        response = api.get("/api/v1/tickets/")
+
+    assert response.status_code == 200
+    assert response.json()["count"] == rows
+    assert len({t["assignee"] for t in response.json()["results"]}) == rows
+
+
+CUSTOMER_LIST_QUERIES = 2
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_customer_ticket_list_query_count_does_not_grow(api, rows, django_assert_num_queries):
+    customer = CustomerFactory()
+    for _ in range(rows):  # each filed under its own category
+        submit(requester=customer)
+    api.force_authenticate(customer)
+    api.get("/api/v1/tickets/")  # warm per-process caches
+
+    with django_assert_num_queries(CUSTOMER_LIST_QUERIES):
+        response = api.get("/api/v1/tickets/")
+
+    assert response.status_code == 200
+    assert response.json()["count"] == rows
 
 
 def test_openapi_schema_is_served(api):
@@ -188,3 +218,38 @@ def test_api_times_are_utc(api):
     data = api.get(f"/api/v1/tickets/{ticket.pk}/").json()
     assert data["created_at"].endswith("Z")
     assert data["first_response_due_at"].endswith("Z")
+
+
+def test_an_agent_changes_properties_with_the_version_read_and_a_stale_version_is_a_409(api):
+    agent, other = AgentFactory(), AgentFactory(full_name="张伟")
+    ticket = submit()
+    api.force_authenticate(agent)
+    read = api.get(f"/api/v1/tickets/{ticket.pk}/")
+    assert read["ETag"] == f'"{read.json()["version"]}"'
+    version = read.json()["version"]
+    api.force_authenticate(other)
+    first = api.patch(f"/api/v1/tickets/{ticket.pk}/", {"priority": "p1", "version": version}, format="json")
+    assert first.status_code == 200 and first.json()["priority"] == "p1"
+
+    api.force_authenticate(agent)
+    stale = api.patch(
+        f"/api/v1/tickets/{ticket.pk}/",
+        {"status": "pending_customer"},
+        format="json",
+        headers={"If-Match": version},
+    )
+
+    assert stale.status_code == 409
+    assert stale.json()["version"] == first.json()["version"]
+    assert any("张伟" in line and "P1" in line for line in stale.json()["changes"])
+    ticket.refresh_from_db()
+    assert (ticket.priority, ticket.status) == ("p1", "new")
+
+
+def test_changing_properties_needs_a_version_and_an_agent(api):
+    ticket = submit()
+    api.force_authenticate(ticket.requester)
+    assert api.patch(f"/api/v1/tickets/{ticket.pk}/", {"priority": "p1"}, format="json").status_code == 403
+    api.force_authenticate(AgentFactory())
+    response = api.patch(f"/api/v1/tickets/{ticket.pk}/", {"priority": "p1"}, format="json")
+    assert response.status_code == 400 and "version" in response.json()
