@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 SESSION_TZ_KEY = "kx_timezone"
@@ -54,3 +55,20 @@ class RejectNullBytesMiddleware:
 
 def _has_null(data) -> bool:
     return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)
+
+
+class NoStoreWhenSignedInMiddleware:
+    """`Cache-Control: no-store, private` on every page of a signed-in user and every API
+    answer: a shared or back-button cache must never keep someone's tickets. Responses
+    that set their own caching (static files, downloads) keep it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if (signed_in or request.path.startswith("/api/")) and not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
