@@ -17,9 +17,27 @@ from django.views.decorators.http import require_POST
 
 from core.admin import ModelAdmin
 from core.admin_site import admin_site
-from knowledgebase.models import Article, ArticleFeedback, ArticleRevision, ArticleStatus
+from knowledgebase.models import Article, ArticleFeedback, ArticleRevision, ArticleStatus, Category
 from knowledgebase.selectors.articles import feedback_summary
 from knowledgebase.services import articles as svc
+
+
+class CategoryPathFilter(admin.RelatedFieldListFilter):
+    """Categories named by their path ("对接 / 金蝶") from one query: Category.__str__ walks up
+    the tree one parent at a time, which is a query per category in a list of them."""
+
+    def field_choices(self, field, request, model_admin):
+        categories = {c.pk: c for c in Category.objects.only("pk", "name", "parent_id")}
+
+        def path(category: Category) -> str:
+            names, node, seen = [], category, set()
+            while node is not None and node.pk not in seen:
+                seen.add(node.pk)
+                names.append(node.name)
+                node = categories.get(node.parent_id)
+            return " / ".join(reversed(names))
+
+        return sorted(((pk, path(c)) for pk, c in categories.items()), key=lambda choice: choice[1])
 
 
 @admin.register(Article, site=admin_site)
@@ -34,7 +52,7 @@ class ArticleAdmin(ModelAdmin):
         "updated_at",
         "view_count",
     )
-    list_filter = ("kind", "status", "visibility", "category")
+    list_filter = ("kind", "status", "visibility", ("category", CategoryPathFilter))
     list_select_related = ("category", "category__parent")
     search_fields = ("title", "slug", "summary")
     date_hierarchy = "published_at"
