@@ -1,5 +1,7 @@
 """The wizard's submission attempts, read-only in the agents' admin (deflection analysis)."""
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 
 from core.admin_site import admin_site
@@ -25,3 +27,9 @@ class SubmissionAttemptAdmin(ReadOnlyAdmin):
         "finished_at",
     ]
     readonly_fields = fields
+
+
+# Sign-in lockouts (django-axes), for superusers who unlock an account (delete its attempt).
+# Registered on the project's admin site; axes registers only on django.contrib.admin.site.
+admin_site.register(AccessAttempt, AccessAttemptAdmin)
+admin_site.register(AccessFailureLog, AccessFailureLogAdmin)

@@ -9,7 +9,10 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from core import registry
 
-        from . import admin  # noqa: F401  (registers SubmissionAttempt on the admin site)
+        from . import (
+            admin,  # noqa: F401  (registers SubmissionAttempt on the admin site)
+            security,  # noqa: F401  (connects the sign-in success receiver)
+        )
         from .selectors import deflection_rate
 
         registry.report_measures.register(

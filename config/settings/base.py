@@ -5,6 +5,7 @@ edited in admin, never settings.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.middleware.UserTimezoneMiddleware",
+    "core.middleware.NoStoreWhenSignedInMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,7 +120,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "helpdesk.User"
-AUTHENTICATION_BACKENDS = ["helpdesk.backends.EmailBackend"]
+# Axes refuses locked-out sign-ins and the gate counts each attempt before the password is
+# checked (see "Login lockout" below); neither signs anyone in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "portal.security.LoginAttemptGate",
+    "helpdesk.backends.EmailBackend",
+]
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -165,9 +175,16 @@ SECURE_CSP = {
     "frame-src": ["https://player.bilibili.com", "https://www.youtube-nocookie.com"],
     "media-src": ["'self'"],
     "object-src": ["'none'"],
-    "base-uri": ["'self'"],
+    "base-uri": ["'none'"],
     "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
 }
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # the pages' scripts read the token from the form, not the cookie
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+REFERRER_POLICY = "same-origin"
 
 # --- Email (every mail goes through the OutboundEmail outbox) -------------------------------
 # Django 6.1 mailers; the SMTP server comes from the environment.
@@ -200,7 +217,43 @@ if os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://")):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # Rate-limit counters must not be culled by a flood of other keys (the default
+            # keeps 300 entries and deletes live ones past that).
+            "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 10},
+        }
+    }
+
+# --- Login lockout (django-axes) ----------------------------------------------------------
+# Every sign-in that goes through django.contrib.auth.authenticate (portal, /admin/login/) is
+# counted by username and, separately, by client IP: 5 failures lock that username, or that
+# IP, for 15 minutes. portal.security holds the callables and the attempt gate that keeps the
+# limit under parallel requests; the records are rows (AccessAttempt), not process memory.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False  # no "AXES: BEGIN" banner on every manage.py command
+AXES_ENABLE_ADMIN = False  # registered on the project admin site instead (portal/admin.py)
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The forms post the email as "username"; the callable lower-cases it, so every spelling of
+# an address shares one counter.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "portal.security.login_username"
+# Reset on success, but only for the account that signed in: portal.security.forget_failures.
+# Axes's own reset would also clear the IP's failures against every other account.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# The client IP: REMOTE_ADDR, and X-Forwarded-For only as far as TRUSTED_PROXY_COUNT proxies
+# vouch for it (the entry that many places from the right). Axes's AXES_IPWARE_* settings do
+# nothing unless the optional django-ipware is installed, so one callable reads the address
+# for axes and for the registration and reset limits alike.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+# --- end of login lockout -------------------------------------------------------------------
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -208,8 +261,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # No BasicAuthentication: an integration must not store a person's password.
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -19,7 +19,9 @@ class EmailKind(models.TextChoices):
     SLA_BREACH = "sla_breach", _("SLA breach (to agents)")
     ACCOUNT_ACTIVATION = "account_activation", _("Account activation")
     ACCOUNT_INVITATION = "account_invitation", _("Invitation to the portal")
+    ACCOUNT_EXISTS = "account_exists", _("Someone tried to register with an existing address (to its owner)")
     PASSWORD_RESET = "password_reset", _("Password reset")
+    FORUM_DIGEST = "forum_digest", _("Forum digest: replies and mentions (to members)")
 
 
 class OutboundEmail(models.Model):
@@ -50,6 +52,11 @@ class OutboundEmail(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"))
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    # The lease of the worker sending the row: a "sending" row whose lease has run out
+    # belongs to a worker that died (or lost the database) and may be claimed again.
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    # Who holds the lease, so a worker that outlived it cannot undo its successor's claim.
+    claim_token = models.CharField(_("claim token"), max_length=32, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -3,12 +3,19 @@
 Nobody picks their own organization: it comes from a signed invitation (made by an
 organization admin or an agent) or from the verified email domains configured on the
 Organization. Signed tokens (django.core.signing) stand in for token tables.
+
+An anonymous visitor must learn nothing about which addresses have accounts, and must not be
+able to use the portal to mail anyone at will: registration answers the same for new and
+taken addresses (the owner of a taken one is told instead of being sent an activation), and
+registration, activation and reset mails are limited per address and per client IP.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,11 +27,19 @@ from django.utils.translation import gettext as _
 from core.clock import resolve_now
 from helpdesk.models import CustomerProfile, EmailKind, Organization, User
 from helpdesk.services.outbox import queue_email
+from portal.services import limits
+
+logger = logging.getLogger(__name__)
 
 INVITATION_SALT = "portal.invitation"
 ACTIVATION_SALT = "portal.activation"
 INVITATION_MAX_AGE = timedelta(days=14)
 ACTIVATION_MAX_AGE = timedelta(days=3)
+# Registration, activation and reset mails together: enough for a person who retries, too few
+# to flood a mailbox, and the per-IP limit stops one client from spraying many addresses.
+MAIL_LIMIT_PER_ADDRESS = 3
+MAIL_LIMIT_PER_IP = 10
+MAIL_LIMIT_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,39 @@ def activation_token(user: User) -> str:
     return signing.TimestampSigner(salt=ACTIVATION_SALT).sign(f"{user.pk}:{user.email}")
 
 
+def normalise_email(email: str) -> str:
+    return User.objects.normalize_email(email).strip().lower()
+
+
+def allow_account_mail(*, address: str, client_ip: str | None) -> bool:
+    """Count one more registration, activation or reset mail; False past either hourly limit.
+
+    The caller then shows the page it shows anyway and sends nothing. The IP is counted first,
+    so a client that is already over its own limit cannot use up a victim's address slots.
+    """
+    address = normalise_email(address)
+    if client_ip and (
+        limits.take_slot(
+            bucket=f"account-mail:ip:{client_ip}", limit=MAIL_LIMIT_PER_IP, window=MAIL_LIMIT_WINDOW
+        )
+        is None
+    ):
+        logger.warning(
+            "account mail not sent: %s asked for more than %s in an hour", client_ip, MAIL_LIMIT_PER_IP
+        )
+        return False
+    bucket = f"account-mail:address:{address}"
+    if limits.take_slot(bucket=bucket, limit=MAIL_LIMIT_PER_ADDRESS, window=MAIL_LIMIT_WINDOW) is None:
+        logger.warning(
+            "account mail not sent: %s was mailed %s times in an hour (request from %s)",
+            address,
+            MAIL_LIMIT_PER_ADDRESS,
+            client_ip,
+        )
+        return False
+    return True
+
+
 @transaction.atomic
 def register_customer(
     *,
@@ -85,17 +133,23 @@ def register_customer(
     password: str,
     invitation: Invitation | None = None,
     language: str = "",
+    client_ip: str | None = None,
     now: datetime | None = None,
-) -> User:
+) -> User | None:
     """Create a customer in the invited or domain-matched organization.
 
     An invitation sent to this very address proves the address: the account is active at
     once. Otherwise it stays inactive until the emailed activation link is opened.
+
+    Returns None when there is no account to show: the address is taken (its owner gets a
+    "someone tried to register" mail instead of an activation) or the mail limits are
+    reached (nothing is created or sent). The caller answers "check your mail" for None and
+    for an inactive new account alike, so the answer does not tell taken addresses apart.
+    The checks that refuse with a message (invitation, organization) come first and do not
+    depend on whether the address is taken.
     """
     now = resolve_now(now)
-    email = User.objects.normalize_email(email).strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(_("An account with this email already exists. Sign in or reset your password."))
+    email = normalise_email(email)
     if invitation is not None and invitation.email and invitation.email != email:
         raise ValidationError(_("This invitation was sent to another email address."))
     organization = invitation.organization if invitation else organization_for_email(email)
@@ -108,6 +162,16 @@ def register_customer(
             params={"email": email},
         )
     proven = invitation is not None and invitation.email == email
+    owner = User.objects.filter(email__iexact=email).first()
+    # A proven new account is mailed nothing; everything else counts against the mail limits.
+    mail_allowed = (proven and owner is None) or allow_account_mail(address=email, client_ip=client_ip)
+    if owner is not None or not mail_allowed:
+        # Hash anyway: a new account costs one hash, and an answer that came back sooner for
+        # taken addresses (or past the limit) would tell them apart.
+        make_password(password)
+        if owner is not None and mail_allowed:
+            _tell_owner(owner=owner, now=now)
+        return None
     user = User.objects.create_user(email=email, password=password, full_name=full_name.strip())
     user.is_active = proven
     user.save(update_fields=["is_active"])
@@ -118,10 +182,25 @@ def register_customer(
             to=email,
             template="activation",
             kind=EmailKind.ACCOUNT_ACTIVATION,
-            context={"user": user, "organization": organization, "url": _absolute(path)},
+            context={"organization": organization, "url": _absolute(path)},
             now=now,
         )
     return user
+
+
+def _tell_owner(*, owner: User, now: datetime) -> None:
+    profile = getattr(owner, "customer_profile", None)
+    with translation.override((profile.language if profile else "") or translation.get_language()):
+        _mail(
+            to=owner.email,
+            template="account_exists",
+            kind=EmailKind.ACCOUNT_EXISTS,
+            context={
+                "login_url": _absolute(reverse("portal:login")),
+                "reset_url": _absolute(reverse("portal:password_reset")),
+            },
+            now=now,
+        )
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
@@ -21,6 +21,7 @@ from portal.forms.auth import (
     ProfileForm,
     RegistrationForm,
 )
+from portal.security import client_ip, forget_failures
 from portal.services import accounts
 
 from .decorators import customer_required
@@ -57,6 +58,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("portal:password_reset_done")
 
     def form_valid(self, form):
+        # Past the limits the visitor sees the same "check your email" page and nothing is sent,
+        # whether or not the address has an account.
+        if not accounts.allow_account_mail(
+            address=form.cleaned_data["email"], client_ip=client_ip(self.request)
+        ):
+            return HttpResponseRedirect(self.get_success_url())
         self.extra_email_context = {"site_url": settings.PORTAL_BASE_URL}
         return super().form_valid(form)
 
@@ -68,6 +75,13 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "portal/account/password_reset_confirm.html"
     success_url = reverse_lazy("portal:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The lockout page offers a reset as the way out: a reset proves the mailbox, so the
+        # account's failed sign-ins no longer count.
+        forget_failures(username=form.user.get_username(), ip=client_ip(self.request))
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
@@ -91,11 +105,12 @@ def register(request: HttpRequest) -> HttpResponse:
                 password=data["password1"],
                 invitation=invitation,
                 language=translation.get_language() or "",
+                client_ip=client_ip(request),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return _after_registration(request, user)
+            return _after_registration(request, user, email=accounts.normalise_email(data["email"]))
     context = {"form": form, "invitation": invitation, "invitation_error": invitation_error}
     return render(request, "portal/account/register.html", context)
 
@@ -109,12 +124,13 @@ def _invitation(token: str) -> tuple[accounts.Invitation | None, str]:
         return None, " ".join(exc.messages)
 
 
-def _after_registration(request: HttpRequest, user) -> HttpResponse:
-    if user.is_active:
+def _after_registration(request: HttpRequest, user, *, email: str) -> HttpResponse:
+    if user is not None and user.is_active:
         login(request, user, backend=BACKEND)
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("portal:home")
-    return render(request, "portal/account/register_done.html", {"email": user.email})
+    # One page for a new account, a taken address and a refused mail: it must not tell them apart.
+    return render(request, "portal/account/register_done.html", {"email": email})
 
 
 @require_GET
