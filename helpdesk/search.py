@@ -1,8 +1,10 @@
-"""Tickets in the shared search index (knowledgebase.search), for the agents' ticket search.
+"""Tickets in the shared search index (`search`), for the agents' ticket search.
 
-The index is the project's one full-text engine (CJK bigrams on SQLite FTS5 or PostgreSQL);
+The index is the project's one ranked engine (jieba words on SQLite FTS5 or PostgreSQL);
 tickets are fed to it as agents-only documents of their own kind, so no customer search and
-no knowledge-base page ever shows them.
+no knowledge-base page ever shows them. The agents' search is a filter on the ticket queue,
+so it asks the ranked search for tickets that satisfy every term of the query (synonyms
+and everyday phrasing count), best first.
 """
 
 import logging
@@ -52,6 +54,8 @@ def ticket_document(ticket: Ticket, messages: Iterable[str] = ()) -> DocumentDat
         visibility=AGENTS_ONLY,
         body=body,
         tags=[ticket.organization.name, ticket.get_erp_system_display()],
+        changed_at=ticket.updated_at,
+        erp_systems=[ticket.erp_system] if ticket.erp_system else (),
     )
 
 
@@ -116,6 +120,6 @@ def unindex_ticket(ticket: Ticket) -> None:
 
 
 def matching_ticket_ids(*, query: str, user) -> list[int]:
-    """Ids of tickets whose text matches `query` (agents only: the index says so)."""
-    results = search(query=query, user=user, kinds=[KIND], limit=MAX_MATCHES, count=False)
+    """Ids of tickets that satisfy every term of `query`, most relevant first (agents only)."""
+    results = search(query=query, user=user, kinds=[KIND], limit=MAX_MATCHES, count=False, require_all=True)
     return [int(hit.object_id) for hit in results.hits if hit.doc_type == DOC_TYPE]

@@ -30,10 +30,16 @@ def url_or_none(name: str, **kwargs: Any) -> str | None:
 
 
 def suggestions(*, user: User, query: str, limit: int = 5) -> list[dict[str, str]]:
-    """KB, FAQ and forum matches for the summary, shaped like the suggest endpoint's JSON."""
+    """KB, FAQ and forum matches for the summary, shaped like the suggest endpoint's JSON.
+
+    The same ranked search as the search page, a little stricter, favouring what is written
+    for the customer's ERP system (their organization's default one).
+    """
     if not query.strip():
         return []
-    hits = suggest(query=query, user=user, limit=limit)
+    profile = getattr(user, "customer_profile", None) if user.is_authenticated else None
+    erp_system = (profile.organization.default_erp_system or None) if profile is not None else None
+    hits = suggest(query=query, user=user, limit=limit, erp_system=erp_system)
     return [
         {
             "title": h.title,

@@ -1,8 +1,9 @@
-"""The one search service: index documents from any app, query them for any user.
+"""The one search service: index documents from any app, rank them for any user.
 
-SQLite uses the FTS5 table `kb_search_fts` (bm25 with title ≫ tags ≫ body); PostgreSQL a
-tsvector column with weights A/B/C ranked by ts_rank. Both store the tokens produced by
-`normalise_for_index`, so both answer the same queries. Visibility is filtered in SQL.
+Writes store each document's text and its tokens (`search.tokenize`) in `SearchDocument`
+and the full-text side (`search.backends`). Reads parse the query (`search.query`), let
+the database find candidates and rank them in `search.scoring` (see `search.ranking`).
+Visibility is filtered in SQL and checked again before a hit is built.
 """
 
 from collections.abc import Iterable, Sequence
@@ -14,21 +15,29 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.safestring import SafeString
 
 from core.clock import resolve_now
-from search.models import SearchDocument, Synonym, visibilities_for
+from search.models import SearchDocument, visibilities_for
 
-from . import backends
+from . import backends, ranking, scoring
+from .erp import detect_erp_systems
 from .highlight import highlight, snippet
-from .tokenize import is_single_character, normalise_for_index, normalise_query, phrase_text
+from .tokenize import normalise_for_index
 
-TEXT_CHARS = 5000
-COUNT_CAP = 1000
-MAX_VARIANTS = 8
+# The body is stored and analysed up to here (a long ticket conversation is cut); keeping
+# both at one length is what lets `rebuild_fulltext(reanalyse=True)` redo the analysis.
+BODY_CHARS = 20_000
+COUNT_CAP = backends.COUNT_CAP
 BATCH = 500
 
 
 @dataclass(frozen=True)
 class DocumentData:
-    """What a feeding app hands to the index for one item."""
+    """What a feeding app hands to the index for one item.
+
+    The last four fields are ranking signals, all optional: `changed_at` (when the content
+    last changed; recent items rank slightly higher), `solved` (a solved forum topic or an
+    accepted answer ranks above loose matches), `popularity` (helpful votes; a little
+    higher) and `erp_systems` (ErpSystem values; read off the title and tags when empty).
+    """
 
     doc_type: str
     object_id: str
@@ -40,6 +49,10 @@ class DocumentData:
     body: str = ""
     tags: Sequence[str] = ()
     published_at: datetime | None = None
+    changed_at: datetime | None = None
+    solved: bool = False
+    popularity: int = 0
+    erp_systems: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,10 @@ class SearchHit:
     score: float
     doc_type: str
     object_id: str
+    solved: bool = False
+    changed_at: datetime | None = None
+    erp_systems: tuple[str, ...] = ()
+    coverage: float = 1.0
 
 
 @dataclass
@@ -61,6 +78,8 @@ class SearchResults:
     hits: list[SearchHit] = field(default_factory=list)
     total: int = 0
     total_capped: bool = False
+    # A spelling that finds something, offered when the query found nothing ("did you mean").
+    suggestion: str = ""
 
     def __len__(self) -> int:
         return len(self.hits)
@@ -81,6 +100,10 @@ def index_document(
     body: str = "",
     tags: Sequence[str] = (),
     published_at: datetime | None = None,
+    changed_at: datetime | None = None,
+    solved: bool = False,
+    popularity: int = 0,
+    erp_systems: Sequence[str] = (),
     now: datetime | None = None,
 ) -> None:
     """Add or replace one document (keyed by doc_type + object_id)."""
@@ -97,6 +120,10 @@ def index_document(
                 body=body,
                 tags=tuple(tags),
                 published_at=published_at,
+                changed_at=changed_at,
+                solved=solved,
+                popularity=popularity,
+                erp_systems=tuple(erp_systems),
             )
         ],
         now=now,
@@ -119,43 +146,48 @@ def index_documents(entries: Iterable[DocumentData], *, now: datetime | None = N
     return count
 
 
-def _index_batch(batch: list[DocumentData], now: datetime) -> int:
-    rows = []
-    for e in batch:
-        rows.append(
-            SearchDocument(
-                doc_type=e.doc_type,
-                object_id=str(e.object_id),
-                title=e.title[:300],
-                url=e.url,
-                kind=e.kind,
-                kind_label=str(e.kind_label)[:60],
-                visibility=e.visibility,
-                text=" ".join(e.body.split())[:TEXT_CHARS],
-                title_norm=normalise_for_index(e.title),
-                tags_norm=normalise_for_index(" ".join(e.tags)),
-                body_norm=normalise_for_index(e.body),
-                published_at=e.published_at,
-                updated_at=now,
-            )
+def analyse(doc: SearchDocument) -> SearchDocument:
+    """Fill the token columns from the stored text (on indexing, and to redo the analysis)."""
+    doc.title_norm = normalise_for_index(doc.title)
+    doc.tags_norm = normalise_for_index(doc.tags_text)
+    doc.body_norm = normalise_for_index(doc.text)
+    return doc
+
+
+def _document(e: DocumentData, now: datetime) -> SearchDocument:
+    tags = [str(t) for t in e.tags]
+    erp = e.erp_systems or detect_erp_systems(e.title, tags)
+    return analyse(
+        SearchDocument(
+            doc_type=e.doc_type,
+            object_id=str(e.object_id),
+            title=e.title[:300],
+            url=e.url,
+            kind=e.kind,
+            kind_label=str(e.kind_label)[:60],
+            visibility=e.visibility,
+            text=" ".join(e.body.split())[:BODY_CHARS],
+            tags_text="\n".join(tags),
+            published_at=e.published_at,
+            updated_at=now,
+            changed_at=e.changed_at,
+            solved=e.solved,
+            popularity=max(int(e.popularity), 0),
+            erp_systems=" ".join(sorted(set(erp)))[:100],
         )
+    )
+
+
+UPDATED_FIELDS = [
+    "title", "url", "kind", "kind_label", "visibility", "text", "tags_text", "title_norm", "tags_norm",
+    "body_norm", "published_at", "updated_at", "changed_at", "solved", "popularity", "erp_systems",
+]  # fmt: skip
+
+
+def _index_batch(batch: list[DocumentData], now: datetime) -> int:
+    rows = [_document(e, now) for e in batch]
     SearchDocument.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["doc_type", "object_id"],
-        update_fields=[
-            "title",
-            "url",
-            "kind",
-            "kind_label",
-            "visibility",
-            "text",
-            "title_norm",
-            "tags_norm",
-            "body_norm",
-            "published_at",
-            "updated_at",
-        ],
+        rows, update_conflicts=True, unique_fields=["doc_type", "object_id"], update_fields=UPDATED_FIELDS
     )
     if any(row.pk is None for row in rows):
         keys = {(r.doc_type, r.object_id): r for r in rows}
@@ -168,6 +200,13 @@ def _index_batch(batch: list[DocumentData], now: datetime) -> int:
             keys[(doc_type, object_id)].pk = pk
     backends.for_connection().write(rows)
     return len(rows)
+
+
+def set_popularity(*, doc_type: str, object_id: str | int, popularity: int) -> None:
+    """Update one ranking signal without re-indexing (a reader's vote, an accepted answer)."""
+    SearchDocument.objects.filter(doc_type=doc_type, object_id=str(object_id)).update(
+        popularity=max(int(popularity), 0)
+    )
 
 
 @transaction.atomic
@@ -183,22 +222,6 @@ def remove_document(*, doc_type: str, object_id: str | int) -> None:
         SearchDocument.objects.filter(pk__in=pks).delete()
 
 
-def _variants(query: str) -> list[str]:
-    """The query plus its rewrites through the editors' synonym groups (红冲 → 红字冲销)."""
-    variants = [query]
-    lowered = query.lower()
-    for group in Synonym.objects.all():
-        terms = group.term_list
-        present = [t for t in terms if t.lower() in lowered]
-        for term in present:
-            for variant in list(variants):
-                for alternative in terms:
-                    rewritten = variant.replace(term, alternative)
-                    if rewritten not in variants and len(variants) < MAX_VARIANTS:
-                        variants.append(rewritten)
-    return variants
-
-
 def search(
     *,
     query: str,
@@ -208,38 +231,67 @@ def search(
     offset: int = 0,
     count: bool = True,
     now: datetime | None = None,
+    erp_system: str | None = None,
+    require_all: bool = False,
+    strictness: scoring.Strictness = scoring.PAGE,
 ) -> SearchResults:
-    """Documents matching `query` that `user` may see, best first.
+    """Documents relevant to `query` that `user` may see, best first.
 
-    Every run of the query must occur in a document (title, tags or body); synonyms widen the
-    match. A query of one character falls back to a substring match.
+    Ranked by relevance (`search.ranking`): a long question finds the article that answers
+    most of it. `erp_system` favours documents about that system (the wizard knows the
+    customer's). `require_all` keeps only documents that satisfy every term, for filters
+    such as the agents' ticket search. A query of lone characters falls back to a
+    substring match; a query that finds nothing may carry a `suggestion`.
     """
     now = resolve_now(now)
-    query = (query or "").strip()[:200]
+    query = " ".join((query or "").split())[:200]
     results = SearchResults(query=query)
-    variants = [normalise_query(v) for v in _variants(query)]
-    variants = [v for v in variants if v]
-    if not variants:
+    if not query:
         return results
+    limit, offset = max(int(limit), 0), max(int(offset), 0)
     filters = backends.Filters(
         visibilities=visibilities_for(user), kinds=tuple(kinds or ()), now=now, limit=limit, offset=offset
     )
-    needles = {phrase_text(p) for v in variants for p in v}
-    full = [tuple(p for p in v if not is_single_character(p)) for v in variants]
-    full = [v for v in full if v]
-    if full:
-        scored, total = backends.for_connection().query(full, filters, count=count)
-    else:
+    parsed = ranking.parse_query(query)
+    if not parsed.terms or parsed.single_characters_only:
         scored, total = _like_query(query, filters, count=count)
-    results.hits.extend(build_hits(scored, needles))
-    results.total = total if count else len(results.hits)
-    results.total_capped = total >= COUNT_CAP
+        results.hits.extend(build_hits(scored, {query}))
+        results.total = total
+        return results
+    pool = max(ranking.POOL, offset + limit + 1)
+    ranked = ranking.rank(
+        parsed,
+        filters,
+        pool=pool,
+        erp_system=erp_system,
+        require_all=require_all,
+        strictness=strictness,
+    )
+    page = ranked.scored[offset : offset + limit]
+    rows = [(s.pk, s.score, s.coverage) for s in page]
+    results.hits.extend(build_hits(rows, parsed.needles, documents=ranked.documents))
+    results.total = len(ranked.scored)
+    # Only a pool that was full and kept whole hints at more: what ranked below the kept
+    # ones would not have been kept either.
+    results.total_capped = ranked.more and len(ranked.scored) >= pool
+    if not ranked.scored and not require_all and offset == 0:
+        results.suggestion = _checked_suggestion(ranking.did_you_mean(parsed, filters), filters)
     return results
 
 
-def build_hits(scored: Sequence[tuple[int, float]], needles: set[str]) -> list[SearchHit]:
-    """Search hits, in the order given, for (document pk, score) pairs."""
-    docs = SearchDocument.objects.in_bulk([pk for pk, _ in scored])
+def _checked_suggestion(suggestion: str, filters: backends.Filters) -> str:
+    if not suggestion:
+        return ""
+    found = ranking.rank(ranking.parse_query(suggestion), filters, pool=1)
+    return suggestion if found.scored else ""
+
+
+def build_hits(
+    scored: Sequence[tuple], needles: Iterable[str], *, documents: dict | None = None
+) -> list[SearchHit]:
+    """Search hits, in the order given, for (document pk, score[, coverage]) tuples."""
+    needles = set(needles)
+    docs = documents if documents is not None else SearchDocument.objects.in_bulk([row[0] for row in scored])
     return [
         SearchHit(
             title=doc.title,
@@ -248,19 +300,21 @@ def build_hits(scored: Sequence[tuple[int, float]], needles: set[str]) -> list[S
             kind_label=doc.kind_label,
             snippet=snippet(doc.text, needles),
             title_html=highlight(doc.title, needles),
-            score=score,
+            score=row[1],
             doc_type=doc.doc_type,
             object_id=doc.object_id,
+            solved=doc.solved,
+            changed_at=doc.changed_at,
+            erp_systems=tuple(doc.erp_systems.split()),
+            coverage=row[2] if len(row) > 2 else 1.0,
         )
-        for pk, score in scored
-        if (doc := docs.get(pk)) is not None
+        for row in scored
+        if (doc := docs.get(row[0])) is not None
     ]
 
 
-def _like_query(
-    query: str, filters: "backends.Filters", *, count: bool
-) -> tuple[list[tuple[int, float]], int]:
-    """One-character queries: no bigram can match, so a (small-result) substring scan."""
+def _like_query(query: str, filters: backends.Filters, *, count: bool) -> tuple[list[tuple[int, float]], int]:
+    """Lone characters (账) and all-particle queries: no word to rank, so a substring scan."""
     qs = backends.visible_documents(filters).filter(Q(title__icontains=query) | Q(text__icontains=query))
     qs = qs.annotate(
         title_hit=Case(
@@ -272,21 +326,33 @@ def _like_query(
     return [(pk, float(hit)) for pk, hit in page], total
 
 
-def rebuild_fulltext() -> int:
-    """Rewrite the full-text side from the document table (after a restore or a flush)."""
+def rebuild_fulltext(*, reanalyse: bool = False) -> int:
+    """Rewrite the full-text side from the document table (after a restore or a flush).
+
+    `reanalyse` also cuts every stored text again: after the segmenter's dictionary or the
+    tokenizer changed, so old documents and new queries are analysed alike.
+    """
     backend = backends.for_connection()
     backend.clear()
     written = 0
     batch: list[SearchDocument] = []
+
+    def flush() -> None:
+        nonlocal written, batch
+        if reanalyse:
+            for doc in batch:
+                analyse(doc)
+            SearchDocument.objects.bulk_update(batch, ["title_norm", "tags_norm", "body_norm"])
+        backend.write(batch)
+        written += len(batch)
+        batch = []
+
     for doc in SearchDocument.objects.order_by("pk").iterator(chunk_size=BATCH):
         batch.append(doc)
         if len(batch) >= BATCH:
-            backend.write(batch)
-            written += len(batch)
-            batch = []
+            flush()
     if batch:
-        backend.write(batch)
-        written += len(batch)
+        flush()
     return written
 
 
@@ -299,4 +365,5 @@ __all__ = [
     "rebuild_fulltext",
     "remove_document",
     "search",
+    "set_popularity",
 ]

@@ -1,10 +1,11 @@
 """The shared search index and editors' synonyms.
 
 `SearchDocument` is generic: the knowledge base, the forum and ticket search feed it through
-`search.index_documents`. The full-text part lives next to it: an FTS5 table `kb_search_fts`
-on SQLite, a `search_vector` tsvector column with a GIN index on PostgreSQL (created by
-knowledgebase migration 0002, from when the engine lived in that app; the tables keep their
-names, only Django's state moved).
+`search.index_documents`. The full-text part lives next to it: an FTS5 table `search_fts`
+on SQLite (search migration 0002; it replaced knowledgebase 0002's `kb_search_fts`), a
+`search_vector` tsvector column with a GIN index on PostgreSQL (knowledgebase migration
+0002, from when the engine lived in that app; the tables keep their names, only Django's
+state moved).
 """
 
 from django.db import models
@@ -38,13 +39,20 @@ class SearchDocument(models.Model):
     kind = models.CharField(_("kind"), max_length=30)
     kind_label = models.CharField(_("kind label"), max_length=60)
     visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices)
-    # Plain text for snippets; the normalised copies below are what is matched.
+    # The body as plain text, for snippets and for re-analysis (`rebuild_fulltext`); the
+    # normalised token copies below are what is matched and ranked.
     text = models.TextField(_("text"), blank=True)
+    tags_text = models.TextField(_("tags"), blank=True)
     title_norm = models.TextField(blank=True)
     tags_norm = models.TextField(blank=True)
     body_norm = models.TextField(blank=True)
     published_at = models.DateTimeField(_("visible from"), null=True, blank=True)
     updated_at = models.DateTimeField(_("indexed at"))
+    # Ranking signals the feeding app knows (search/scoring.py says how much each counts).
+    changed_at = models.DateTimeField(_("content changed at"), null=True, blank=True)
+    solved = models.BooleanField(_("solved"), default=False)
+    popularity = models.PositiveIntegerField(_("helpful votes"), default=0)
+    erp_systems = models.CharField(_("ERP systems"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("search document")
@@ -60,10 +68,18 @@ class SearchDocument(models.Model):
 
 
 class Synonym(models.Model):
-    """A group of interchangeable terms (红冲, 红字冲销): a search for one finds the others."""
+    """A group of interchangeable terms (红冲, 红字冲销): a search for one finds the others.
+
+    Everyday phrasing belongs here too (卡住了, 一直转圈 → 超时, 无响应): search migration
+    0003 seeds the defaults of `search.vocabulary.EVERYDAY_SYNONYMS`; editors change them.
+    """
 
     terms = models.CharField(
-        _("terms"), max_length=300, help_text=_("Comma-separated, e.g. 红冲, 红字冲销, 冲销.")
+        _("terms"),
+        max_length=300,
+        help_text=_(
+            "Comma-separated, e.g. 红冲, 红字冲销, 冲销. Everyday words work too: 卡住, 一直转圈, 超时."
+        ),
     )
 
     class Meta:

@@ -1,7 +1,8 @@
 """assign_ticket, set_priority, set_team, merge_tickets (and tickets born through intake)."""
 
+import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -57,9 +58,34 @@ def test_same_submission_key_twice_creates_one_ticket(monday_9am):
     assert Ticket.objects.count() == 1
 
 
+OPEN_TICKET_QUERIES = 20
+
+
+@pytest.mark.parametrize("earlier", [1, 20])
+def test_opening_a_ticket_runs_the_same_queries_however_many_the_customer_has(
+    earlier, monday_9am, django_assert_num_queries
+):
+    team = TeamFactory(email="kingdee-team@vendor.example")  # routed, with a team mailbox to notify
+    category = CategoryFactory(default_team=team)
+    customer = CustomerFactory()
+    for index in range(earlier):
+        submit(requester=customer, category=category, now=monday_9am + timedelta(minutes=index))
+    later = monday_9am + timedelta(hours=1)
+
+    with django_assert_num_queries(OPEN_TICKET_QUERIES):
+        ticket = submit(requester=customer, category=category, now=later)
+
+    assert (ticket.team, ticket.created_at) == (team, later)
+    assert Ticket.objects.filter(requester=customer).count() == earlier + 1
+    kinds = set(OutboundEmail.objects.filter(ticket=ticket).values_list("kind", flat=True))
+    assert kinds == {"ticket_received", "team_new_ticket"}
+
+
 def test_submit_refuses_a_user_without_organization():
     agent = AgentFactory()
-    with pytest.raises(ValidationError):
+    with pytest.raises(
+        ValidationError, match=re.escape("Only customers with an organization can have tickets.")
+    ):
         submit(requester=agent)
 
 
@@ -92,7 +118,7 @@ def test_assign_ticket_records_old_and_new_assignee(monday_9am):
 
 def test_assigning_to_a_customer_is_refused():
     ticket = submit()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=re.escape("Tickets can only be assigned to active agents.")):
         assign_ticket(ticket=ticket, assignee=ticket.requester, actor=None)
 
 
@@ -110,8 +136,9 @@ def test_set_priority_takes_the_targets_of_the_new_priority(monday_9am):
 
 
 def test_set_priority_refuses_unknown_values():
-    with pytest.raises(ValidationError):
-        set_priority(ticket=submit(), priority="p9", actor=None)
+    ticket = submit()
+    with pytest.raises(ValidationError, match=re.escape("Unknown priority “p9”.")):
+        set_priority(ticket=ticket, priority="p9", actor=None)
 
 
 def test_set_team_records_the_change():
@@ -145,7 +172,9 @@ def test_merge_moves_messages_and_attachments_and_points_at_survivor(monday_9am)
 
 def test_merge_refuses_tickets_of_different_organizations():
     a, b = submit(), submit()
-    with pytest.raises(ValidationError):
+    with pytest.raises(
+        ValidationError, match=re.escape("Only tickets of the same organization can be merged.")
+    ):
         merge_tickets(source=a, target=b, actor=None)
 
 
@@ -153,10 +182,11 @@ def test_merge_refuses_merging_into_itself_or_twice():
     org = OrganizationFactory()
     customer = CustomerFactory(organization=org)
     a, b, c = (submit(requester=customer) for _ in range(3))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=re.escape("A ticket cannot be merged into itself.")):
         merge_tickets(source=a, target=a, actor=None)
     merge_tickets(source=a, target=b, actor=None)
-    with pytest.raises(ValidationError):
+    merged = f"This ticket was merged into {b.reference}; work on that ticket instead."
+    with pytest.raises(ValidationError, match=re.escape(merged)):
         merge_tickets(source=a, target=c, actor=None)
 
 
@@ -165,8 +195,10 @@ def test_merged_ticket_refuses_further_work():
     customer = CustomerFactory(organization=org)
     a, b = submit(requester=customer), submit(requester=customer)
     merge_tickets(source=a, target=b, actor=None)
-    with pytest.raises(ValidationError):
-        assign_ticket(ticket=a, assignee=AgentFactory(), actor=None)
+    agent = AgentFactory()
+    merged = f"This ticket was merged into {b.reference}; work on that ticket instead."
+    with pytest.raises(ValidationError, match=re.escape(merged)):
+        assign_ticket(ticket=a, assignee=agent, actor=None)
 
 
 def test_ticket_reference_round_trips():

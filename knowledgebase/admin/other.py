@@ -130,5 +130,9 @@ class SearchQueryAdmin(ModelAdmin):
             "empty": analytics.zero_result_queries(start=start, end=end),
             "followed": analytics.queries_followed_by_ticket(start=start, end=end),
             "deflection": report_measures.get("deflection").compute(start=start, end=end),
+            # One click from a query nobody found an answer for to the fix: a synonym that
+            # maps the customer's words to the articles' words, or the missing article.
+            "can_add_synonym": request.user.has_perm("search.add_synonym"),
+            "can_add_article": request.user.has_perm("knowledgebase.add_article"),
         }
         return TemplateResponse(request, "knowledgebase/admin/analytics.html", context)

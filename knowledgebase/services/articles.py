@@ -48,6 +48,9 @@ def index_article(*, article: Article) -> None:
         body=body,
         tags=[t.name for t in article.tags.all()],
         published_at=article.published_at,
+        # Ranking signals: recently edited and often-helpful articles rank a little higher.
+        changed_at=article.updated_at,
+        popularity=article.feedback.filter(helpful=True).count() if article.pk else 0,
     )
 
 

@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
 from knowledgebase.models import Article, ArticleFeedback
+from search.services import set_popularity
+
+from .articles import DOC_TYPE
 
 
 @transaction.atomic
@@ -39,6 +42,9 @@ def record_vote(
             "session_key": "" if signed_in else session_key,
             "created_at": now,
         },
+    )
+    set_popularity(
+        doc_type=DOC_TYPE, object_id=article.pk, popularity=article.feedback.filter(helpful=True).count()
     )
     return vote
 

@@ -2,6 +2,16 @@
 
 Re-running updates articles by slug. A bad file is reported with its name and line and
 skipped; the others are imported, each in its own transaction.
+
+Every kind can be imported. Beyond title, slug, category, kind, tags, visibility, status,
+published_at and summary, the front matter may say:
+
+- `version: 3.3.0` — a release note's plugin version (created when it does not exist yet,
+  released on `released_on:`, else the publication date, else today);
+- `video: https://player.bilibili.com/player.html?bvid=…` — a video's embed link;
+- `affects: 3.2.0, 3.2.1`, `fixed_in: 3.3.0`, `issue_status: workaround`, `workaround: …` —
+  a known issue's versions (which must exist), status and one-line workaround;
+- `erp_versions: K/3 Cloud 8.x` — the ERP versions an article applies to.
 """
 
 from dataclasses import dataclass, field
@@ -14,12 +24,34 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.clock import resolve_now
-from knowledgebase.models import Article, ArticleStatus, Category, Kind, Visibility
+from helpdesk.models import PluginVersion
+from knowledgebase.models import Article, ArticleStatus, Category, IssueStatus, Kind, Visibility
 
 from .articles import index_article, save_article, set_tags
 
-KEYS = {"title", "slug", "category", "kind", "tags", "visibility", "status", "published_at", "summary"}
-CHOICES = {"kind": Kind.values, "visibility": Visibility.values, "status": ArticleStatus.values}
+KEYS = {
+    "title", "slug", "category", "kind", "tags", "visibility", "status", "published_at", "summary",
+    "version", "released_on", "video", "affects", "fixed_in", "issue_status", "workaround", "erp_versions",
+}  # fmt: skip
+ALIASES = {"release_version": "version", "video_embed_url": "video", "plugin_versions": "affects"}
+CHOICES = {
+    "kind": Kind.values,
+    "visibility": Visibility.values,
+    "status": ArticleStatus.values,
+    "issue_status": IssueStatus.values,
+}
+# A model error on a field is reported at the front-matter line that set it.
+FIELD_KEYS = {
+    "video_embed_url": "video",
+    "video_file": "video",
+    "release_version": "version",
+    "fixed_in": "fixed_in",
+    "issue_status": "issue_status",
+    "erp_versions": "erp_versions",
+    "title": "title",
+    "slug": "slug",
+    "summary": "summary",
+}
 
 
 class ImportError_(Exception):
@@ -51,6 +83,7 @@ def parse_document(text: str) -> tuple[dict[str, tuple[int, str]], str]:
         key = key.strip().lower()
         if not sep or not key:
             raise ImportError_(number, f"expected 'key: value', got {line.strip()!r}")
+        key = ALIASES.get(key, key)
         if key not in KEYS:
             raise ImportError_(number, f"unknown key {key!r}")
         meta[key] = (number, value.strip().strip("\"'"))
@@ -72,6 +105,70 @@ def _published_at(line: int, raw: str) -> datetime | None:
             line, f"published_at {raw!r} is not a date like 2024-05-01 or 2024-05-01T09:30"
         ) from None
     return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _date(line: int, raw: str):
+    try:
+        return datetime.fromisoformat(raw).date()
+    except ValueError:
+        raise ImportError_(line, f"released_on {raw!r} is not a date like 2025-10-27") from None
+
+
+def _versions(meta: dict[str, tuple[int, str]], key: str) -> list[PluginVersion]:
+    """Existing plugin versions named by `key` (comma-separated); an unknown one is an error."""
+    if key not in meta:
+        return []
+    line, raw = meta[key]
+    names = _tags(raw)
+    found = {v.version: v for v in PluginVersion.objects.filter(version__in=names)}
+    missing = [n for n in names if n not in found]
+    if missing:
+        known = ", ".join(
+            PluginVersion.objects.order_by("-released_on").values_list("version", flat=True)[:8]
+        )
+        raise ImportError_(
+            line, f"{key}: unknown plugin version {', '.join(missing)} (known: {known or 'none'})"
+        )
+    return [found[n] for n in names]
+
+
+def _release_version(meta: dict[str, tuple[int, str]], published_at: datetime | None, now: datetime):
+    """A release note's version, created when missing: the release note is its record."""
+    if "version" not in meta:
+        return None
+    line, raw = meta["version"]
+    if not raw or len(raw) > 30:
+        raise ImportError_(line, "version must be a plugin version like 3.3.0")
+    released_on = _date(*meta["released_on"]) if "released_on" in meta else None
+    released_on = released_on or timezone.localdate(published_at or now)
+    return PluginVersion.objects.get_or_create(version=raw, defaults={"released_on": released_on})[0]
+
+
+def _extra_fields(meta: dict[str, tuple[int, str]], fields: dict, now: datetime) -> dict:
+    """The kind-specific fields: release version, video link, known-issue details."""
+    extra = {
+        "video_embed_url": meta.get("video", (0, ""))[1],
+        "issue_status": meta.get("issue_status", (0, ""))[1],
+        "workaround_md": meta.get("workaround", (0, ""))[1],
+        "erp_versions": meta.get("erp_versions", (0, ""))[1][:200],
+        "release_version": _release_version(meta, fields["published_at"], now),
+    }
+    fixed = _versions(meta, "fixed_in")
+    extra["fixed_in"] = fixed[0] if fixed else None
+    return extra
+
+
+def _field_errors(error: ValidationError, meta: dict[str, tuple[int, str]]) -> ImportError_:
+    """The model's first complaint, at the line of the key behind the field (else of `kind`)."""
+    if not hasattr(error, "error_dict"):
+        return ImportError_(1, "; ".join(error.messages))
+    field, errors = next(iter(error.error_dict.items()))
+    key = FIELD_KEYS.get(field, "kind")
+    line = meta.get(key, meta.get("kind", (1, "")))[0]
+    messages = "; ".join(m for e in errors for m in e.messages)
+    if key not in meta and field in {"video_embed_url", "release_version"}:
+        messages += f" (add '{key}:' to the front matter)"
+    return ImportError_(line, f"{key}: {messages}" if key in meta else messages)
 
 
 def category_for_path(path: str) -> Category | None:
@@ -114,12 +211,15 @@ def _fields(meta: dict[str, tuple[int, str]], fallback_slug: str) -> dict:
 @transaction.atomic
 def import_file(path: Path, *, editor=None, now: datetime | None = None) -> bool:
     """Import one file; returns True if it created an article, False if it updated one."""
+    now = resolve_now(now)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise ImportError_(1, f"not UTF-8 text ({error.reason})") from None
     meta, body = parse_document(text)
     fields = _fields(meta, path.stem)
+    affected = _versions(meta, "affects")
+    fields.update(_extra_fields(meta, fields, now))
     article = Article.objects.filter(slug=fields["slug"]).first()
     created = article is None
     article = article or Article(slug=fields["slug"])
@@ -130,9 +230,11 @@ def import_file(path: Path, *, editor=None, now: datetime | None = None) -> bool
     try:
         save_article(article=article, editor=editor, reindex=False, note="import_kb", now=now)
     except ValidationError as error:
-        raise ImportError_(1, "; ".join(error.messages)) from None
+        raise _field_errors(error, meta) from None
     if "tags" in meta:
         set_tags(article=article, names=_tags(meta["tags"][1]))
+    if "affects" in meta:
+        article.plugin_versions.set(affected)
     index_article(article=article)
     return created
 

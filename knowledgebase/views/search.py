@@ -1,7 +1,9 @@
-"""The search page and the suggestion endpoint, both over search."""
+"""The search page and the suggestion endpoint, both over the one ranked search service."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -13,6 +15,23 @@ from search.selectors import suggest as suggest_documents
 
 PAGE_SIZE = 20
 SUGGESTIONS = 5
+
+
+def customer_erp_system(user) -> str | None:
+    """The signed-in customer's ERP system (their organization's), favoured in suggestions."""
+    if user is None or not user.is_authenticated or user.is_staff:
+        return None
+    profile = getattr(user, "customer_profile", None)
+    return (profile.organization.default_erp_system or None) if profile is not None else None
+
+
+def ticket_url(query: str) -> str | None:
+    """The ticket form with the search words as its summary: nothing found is one click from help."""
+    try:
+        url = reverse("portal:submit")
+    except NoReverseMatch:
+        return None
+    return f"{url}?{urlencode({'q': query})}" if query else url
 
 
 @require_GET
@@ -36,6 +55,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "results": results,
         "page": page,
         "has_next": results is not None and results.total > page * PAGE_SIZE,
+        "ticket_url": ticket_url(query),
     }
     return render(request, "knowledgebase/search.html", context)
 
@@ -47,7 +67,13 @@ def suggest(request: HttpRequest) -> JsonResponse:
     query = request.GET.get("q", "")[:200]
     kinds = [k for k in request.GET.getlist("kind") if k in Kind.values] or list(Kind.values)
     hits = (
-        suggest_documents(query=query, user=request.user, kinds=kinds, limit=SUGGESTIONS)
+        suggest_documents(
+            query=query,
+            user=request.user,
+            kinds=kinds,
+            limit=SUGGESTIONS,
+            erp_system=customer_erp_system(request.user),
+        )
         if query.strip()
         else []
     )

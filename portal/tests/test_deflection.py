@@ -1,5 +1,6 @@
 """Deflection: the wizard's attempts, "this solved my problem" and the rate."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -14,6 +15,8 @@ from portal.selectors import deflection_rate
 from portal.services.deflection import link_ticket, record_continue, record_deflection, start_submission
 
 pytestmark = pytest.mark.django_db
+
+UNKNOWN = re.escape("Unknown submission.")
 
 
 def test_deflection_is_recorded_with_what_solved_it():
@@ -34,10 +37,11 @@ def test_continuing_is_recorded():
 
 def test_another_users_attempt_cannot_be_touched():
     attempt = start_submission(user=CustomerFactory(), summary="x", now=NOW)
-    with pytest.raises(ValidationError):
-        record_deflection(attempt_id=attempt.pk, user=CustomerFactory(), url="/", title="", now=NOW)
-    with pytest.raises(ValidationError):
-        record_continue(attempt_id="not-a-uuid", user=CustomerFactory(), now=NOW)
+    stranger = CustomerFactory()
+    with pytest.raises(ValidationError, match=UNKNOWN):
+        record_deflection(attempt_id=attempt.pk, user=stranger, url="/", title="", now=NOW)
+    with pytest.raises(ValidationError, match=UNKNOWN):
+        record_continue(attempt_id="not-a-uuid", user=stranger, now=NOW)
     attempt.refresh_from_db()
     assert attempt.outcome == "started"
 

@@ -101,12 +101,18 @@ def test_ticket_breached_before_the_merge_still_says_merged_with_a_note(monday_9
     assert shown.label == f"Merged into {survivor.reference} (breached earlier)"
 
 
-def test_badges_for_a_page_cost_one_query_however_many_tickets(monday_9am, django_assert_num_queries):
-    tickets = [submit(now=monday_9am) for _ in range(5)]
+@pytest.mark.parametrize("count", [1, 5])
+def test_badges_for_a_page_cost_one_query_however_many_tickets(monday_9am, count, django_assert_num_queries):
+    tickets = [submit(now=monday_9am) for _ in range(count)]
     merged = submit(requester=tickets[0].requester, now=monday_9am)
     merge_tickets(source=merged, target=tickets[0], actor=None, now=monday_9am)
     merged.refresh_from_db()
     tickets.append(merged)  # its "Merged into KX-…" needs no query for the survivor
     badges_for(tickets, now=monday_9am)  # warm the calendar cache
+
     with django_assert_num_queries(1):
-        badges_for(tickets, now=monday_9am)
+        badges = badges_for(tickets, now=monday_9am)
+
+    assert len(badges) == count + 1
+    assert badges[merged.pk].state == "merged"
+    assert badges[merged.pk].label == f"Merged into {tickets[0].reference}"

@@ -7,6 +7,13 @@ from django.db import transaction
 
 from core import clock
 from helpdesk.models import PluginVersion
+from knowledgebase.demo.articles import (
+    MORE_ARTICLES,
+    MORE_CATEGORIES,
+    MORE_ISSUES,
+    MORE_RELEASES,
+    MORE_VERSIONS,
+)
 from knowledgebase.models import (
     Article,
     ArticleStatus,
@@ -288,27 +295,29 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         now = clock.now()
+        all_versions = [*VERSIONS, *((v, date.fromisoformat(d)) for v, d in MORE_VERSIONS)]
         versions = {
             v: PluginVersion.objects.get_or_create(version=v, defaults={"released_on": d})[0]
-            for v, d in VERSIONS
+            for v, d in all_versions
         }
-        for path in CATEGORIES:
+        for path in [*CATEGORIES, *MORE_CATEGORIES]:
             category_for_path(path)
         Synonym.objects.get_or_create(terms="红冲, 红字冲销")
         Synonym.objects.get_or_create(terms="过账, 记账")
-        for i, (slug, kind, category, title, tags, body) in enumerate(ARTICLES):
+        articles = [*ARTICLES, *MORE_ARTICLES]
+        for i, (slug, kind, category, title, tags, body) in enumerate(articles):
             visibility = Visibility.AGENTS if slug.startswith("agents-") else Visibility.PUBLIC
             if slug.startswith("customers-"):
                 visibility = Visibility.CUSTOMERS
-            self.upsert(slug, now - timedelta(days=60 - i), kind=kind, category=category, title=title,
-                        body_md=body, tags=tags, visibility=visibility)  # fmt: skip
+            self.upsert(slug, now - timedelta(days=len(articles) + 30 - i), kind=kind, category=category,
+                        title=title, body_md=body, tags=tags, visibility=visibility)  # fmt: skip
         for i, (slug, title, embed, transcript) in enumerate(VIDEOS):
             self.upsert(slug, now - timedelta(days=20 - i), kind=Kind.VIDEO, category="快速入门", title=title,
                         body_md=transcript, video_embed_url="https:" + embed, tags=["视频"])  # fmt: skip
-        for version, body in RELEASES.items():
+        for version, body in {**RELEASES, **MORE_RELEASES}.items():
             self.upsert(f"release-{version.replace('.', '-')}", now - timedelta(days=5), kind=Kind.RELEASE_NOTE, category=None,
                         title=f"插件 {version} 更新说明", body_md=body, release_version=versions[version])  # fmt: skip
-        for slug, title, affected, fixed, status, workaround in ISSUES:
+        for slug, title, affected, fixed, status, workaround in [*ISSUES, *MORE_ISSUES]:
             article = self.upsert(slug, now - timedelta(days=3), kind=Kind.KNOWN_ISSUE, category="常见错误",
                                   title=title, body_md=f"受影响版本：{', '.join(affected)}。", issue_status=status,
                                   workaround_md=workaround, fixed_in=versions.get(fixed) if fixed else None)  # fmt: skip

@@ -1,0 +1,1 @@
+"""Demo content for `manage.py seed_kb`: data only, no logic."""

@@ -1,0 +1,261 @@
+"""Ranking of candidate documents for a parsed query. Pure Python, no Django.
+
+The database finds the candidates (SQLite FTS5 ordered by bm25, PostgreSQL ordered by
+ts_rank_cd weighted by idf); this module gives them their final order, the same on both
+databases because it reads the same stored tokens and the same corpus statistics.
+
+relevance  BM25F over the fields: per field the term frequency is length-normalised and
+           weighted (title 5 > tags 3 > body 1), summed, saturated (k1) and multiplied by
+           the term's idf. A term counts with its best alternative only (the word, a sub-word,
+           a synonym), times that alternative's weight.
+coverage   the idf-weighted share of the query's terms the document satisfies. A long
+           question is ranked by how much of it a document answers, not dropped for a
+           missing particle; a rare word counts for more than a common one.
+boosts     exact title and error-code matches first; FAQ answers and solved topics, recent
+           and often-helpful items slightly higher; the customer's ERP system favoured when
+           the caller names one (the wizard), other systems' articles slightly lower.
+"""
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from .query import ParsedQuery
+from .tokenize import Alternative, clean
+
+K1 = 2.0
+# (name, weight, b, typical length in tokens). Lengths are normalised against fixed typical
+# lengths instead of live averages: those would cost a scan per query, or a cache that
+# makes an order depend on when it was filled.
+FIELDS = (("title", 5.0, 0.5, 10.0), ("tags", 3.0, 0.3, 4.0), ("body", 1.0, 0.75, 300.0))
+# A field shorter than typical is not a reason to count a match more than the field's weight.
+MIN_LENGTH_NORM = 0.8
+MIN_COVERAGE = 0.3  # for queries of three terms or more
+COVERAGE_POWER = 1.0
+MIN_RESULTS = 5
+RELATIVE_FLOOR = 0.03  # of the best score: the tail of one-common-word matches is noise
+# A synonym of a word that occurs nowhere in the index carries the term (everyday phrasing).
+UNKNOWN_SYNONYM = 0.9
+STRONG = 0.85  # alternatives that count as "the typed words" for the title boost
+EXACT_TITLE = 2.0
+TITLE_CONTAINS_QUERY = 1.5
+TITLE_COVERAGE = 0.4
+CODE_MATCH = 4.0  # in effect a tier: the error code someone typed is the surest sign
+KIND_BOOST = {"faq": 1.12, "known_issue": 1.05}
+SOLVED = 1.15
+FRESH = 0.08  # at most +8 %, halving every FRESH_HALF_LIFE days
+FRESH_HALF_LIFE = 180.0
+HELPFUL = 0.08  # at most +8 %, reached at HELPFUL_SATURATION votes
+HELPFUL_SATURATION = 20
+ERP_MATCH = 1.3
+ERP_OTHER = 0.75
+
+
+@dataclass(frozen=True)
+class Candidate:
+    pk: int
+    title: str
+    title_norm: str
+    tags_norm: str
+    body_norm: str
+    kind: str = ""
+    solved: bool = False
+    popularity: int = 0
+    changed_at: datetime | None = None
+    erp_systems: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Corpus:
+    documents: int
+    df: Mapping[str, int]
+
+    def idf(self, alternative: Alternative) -> float:
+        if alternative.prefix:
+            df = max(self.df.get(alternative.tokens[0], 0), 1)
+        else:
+            df = min(self.df.get(t, 0) for t in alternative.tokens)
+        n = max(self.documents, df, 1)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def known(self, alternative: Alternative) -> bool:
+        return alternative.prefix or all(self.df.get(t, 0) > 0 for t in alternative.tokens)
+
+
+@dataclass(frozen=True)
+class Scored:
+    pk: int
+    score: float
+    coverage: float
+    matched_all: bool
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\W_]+", "", clean(text))
+
+
+def _tf(counter: Counter, alternative: Alternative) -> int:
+    if alternative.prefix:
+        stem = alternative.tokens[0]
+        return sum(n for token, n in counter.items() if token.startswith(stem))
+    return min(counter[t] for t in alternative.tokens)
+
+
+class _Fields:
+    def __init__(self, candidate: Candidate) -> None:
+        self.counters = []
+        for name, weight, b, typical in FIELDS:
+            tokens = getattr(candidate, f"{name}_norm").split()
+            norm = max(1 - b + b * len(tokens) / typical, MIN_LENGTH_NORM)
+            self.counters.append((Counter(tokens), weight / norm))
+
+    def weighted_tf(self, alternative: Alternative) -> tuple[float, bool]:
+        total, in_title = 0.0, False
+        for index, (counter, factor) in enumerate(self.counters):
+            tf = _tf(counter, alternative)
+            if tf:
+                total += tf * factor
+                in_title = in_title or index == 0
+        return total, in_title
+
+
+@dataclass(frozen=True)
+class _Option:
+    alternative: Alternative
+    value: float  # weight × idf
+    strong: bool
+    weight: float = 1.0
+
+
+def _options(query: ParsedQuery, corpus: Corpus) -> list[tuple[list[_Option], float]]:
+    """Per term: its alternatives with their weight × idf, and what the term counts for coverage.
+
+    No alternative is worth more than the typed word: a rarer synonym or sub-word takes the
+    typed word's idf. When the typed word occurs nowhere in the index (卡住了), its
+    synonyms carry the term at nearly full weight.
+    """
+    out = []
+    for term in query.terms:
+        primary = next((a for a in term.alternatives if a.weight == 1.0 and not a.synonym), None)
+        ceiling = corpus.idf(primary) if primary is not None and corpus.known(primary) else None
+        options = []
+        for a in term.alternatives:
+            if not corpus.known(a):
+                continue
+            weight = UNKNOWN_SYNONYM if a.synonym and ceiling is None else a.weight
+            idf = corpus.idf(a) if ceiling is None else min(corpus.idf(a), ceiling)
+            options.append(_Option(a, weight * idf, a.weight >= STRONG and not a.synonym, weight))
+        out.append(
+            (options, ceiling if ceiling is not None else max((o.value for o in options), default=0.0))
+        )
+    # A word no document contains still counts against coverage, as much as an average word:
+    # a document sharing one word of "科目余额表打印格式设置" does not answer it.
+    known = [weight for _, weight in out if weight]
+    typical = sum(known) / len(known) if known else 0.0
+    return [(options, weight or typical) for options, weight in out]
+
+
+def _boost(candidate: Candidate, *, now: datetime | None, erp_system: str | None) -> float:
+    boost = KIND_BOOST.get(candidate.kind, 1.0)
+    if candidate.solved:
+        boost *= SOLVED
+    if now is not None and candidate.changed_at is not None:
+        age_days = max((now - candidate.changed_at).total_seconds() / 86400, 0.0)
+        boost *= 1 + FRESH * 0.5 ** (age_days / FRESH_HALF_LIFE)
+    if candidate.popularity > 0:
+        boost *= 1 + HELPFUL * min(1.0, math.log1p(candidate.popularity) / math.log1p(HELPFUL_SATURATION))
+    if erp_system and candidate.erp_systems:
+        boost *= ERP_MATCH if erp_system in candidate.erp_systems else ERP_OTHER
+    return boost
+
+
+def score_candidates(
+    query: ParsedQuery,
+    candidates: Sequence[Candidate],
+    corpus: Corpus,
+    *,
+    now: datetime | None = None,
+    erp_system: str | None = None,
+) -> list[Scored]:
+    """Every candidate with its score, best first (ties by pk, so both databases agree)."""
+    terms = _options(query, corpus)
+    whole = sum(weight for _, weight in terms)
+    squashed_query = _squash(query.text)
+    out = []
+    for candidate in candidates:
+        fields = _Fields(candidate)
+        relevance = covered = title_covered = 0.0
+        matched_all, code_hits = True, 0
+        for term, (options, weight) in zip(query.terms, terms, strict=True):
+            best, in_title, credit = 0.0, False, 0.0
+            for option in options:
+                wtf, title_hit = fields.weighted_tf(option.alternative)
+                if not wtf:
+                    continue
+                best = max(best, option.value * wtf * (K1 + 1) / (wtf + K1))
+                in_title = in_title or (title_hit and option.strong)
+                # A synonym answers the term; a sub-word (收款 of 收款凭证) only in part.
+                credit = max(credit, 1.0 if option.alternative.synonym else option.weight)
+            if not best:
+                matched_all = False
+                continue
+            relevance += best
+            covered += weight * min(credit, 1.0)
+            title_covered += weight if in_title else 0.0
+            code_hits += term.code
+        if not relevance:
+            continue
+        coverage = covered / whole if whole else 0.0
+        score = relevance * coverage**COVERAGE_POWER
+        squashed_title = _squash(candidate.title)
+        if squashed_query and squashed_query == squashed_title:
+            score *= EXACT_TITLE
+        elif len(squashed_query) >= 3 and squashed_query in squashed_title:
+            score *= TITLE_CONTAINS_QUERY
+        if whole:
+            score *= 1 + TITLE_COVERAGE * (title_covered / whole) ** 2
+        score *= CODE_MATCH**code_hits
+        score *= _boost(candidate, now=now, erp_system=erp_system)
+        out.append(Scored(candidate.pk, score, coverage, matched_all))
+    out.sort(key=lambda s: (-s.score, s.pk))
+    return out
+
+
+@dataclass(frozen=True)
+class Strictness:
+    """How much of a query a result must cover to be shown.
+
+    `fill_to`: a long question whose rare words only its answer contains leaves every other
+    document under the coverage bar; the best of those that cover at least half the bar
+    still fill the list up to this many, so the answer comes with its neighbours.
+    """
+
+    min_coverage: float = MIN_COVERAGE
+    fill_to: int = MIN_RESULTS
+
+
+PAGE = Strictness()
+# A wrong suggestion costs the person reading it: a bit more coverage, and no filling up.
+SUGGESTIONS = Strictness(min_coverage=0.34, fill_to=0)
+
+
+def keep(
+    scored: Sequence[Scored], *, terms: int, require_all: bool = False, strictness: Strictness = PAGE
+) -> list[Scored]:
+    """The results worth showing: enough of the query covered, and not far below the best."""
+    if require_all:
+        return [s for s in scored if s.matched_all]
+    if not scored:
+        return []
+    floor = scored[0].score * RELATIVE_FLOOR
+    minimum = strictness.min_coverage if terms >= 3 else 0.0
+    above = [s for s in scored if s.score >= floor]
+    kept = [s for s in above if s.coverage >= minimum]
+    if len(kept) < strictness.fill_to:
+        shown = {s.pk for s in kept}
+        extra = [s for s in above if s.pk not in shown and s.coverage >= minimum / 2]
+        kept = sorted(kept + extra[: strictness.fill_to - len(kept)], key=lambda s: (-s.score, s.pk))
+    return kept
