@@ -214,7 +214,9 @@ class CompleteDetailsForm(TicketDetailsForm):
     wizard's form without the choice of topic, prefilled from the ticket."""
 
     def __init__(self, *args: Any, ticket, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {name: getattr(ticket, name) for name in TICKET_FIELDS if name != "category"})
+        kwargs.setdefault(
+            "initial", {name: getattr(ticket, name) for name in TICKET_FIELDS if name != "category"}
+        )
         super().__init__(*args, **kwargs)
         self.ticket = ticket
         self.fields["category"].disabled = True
