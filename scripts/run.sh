@@ -1,37 +1,63 @@
 #!/usr/bin/env bash
 # `make run`: migrate, load the demo, then serve the portal with the task worker and the SLA
-# watcher beside it. Ctrl-C stops all three.
+# watcher beside it. Each of the three runs under a supervisor loop that restarts it when it
+# dies and logs when and why (var/supervisor.log). Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.dev}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+WEB_WORKERS=${WEB_WORKERS:-3}
 # The demo runs like production (friendly error pages, hashed static files); DEBUG=true to debug.
 export DEBUG=${DEBUG:-false}
+VAR=${KUAIXIANG_VAR_DIR:-var}
+mkdir -p "$VAR"
 
-if command -v msgfmt >/dev/null 2>&1; then
+# COMPILEMESSAGES=0 skips it (benchmarks/bench_load.py: the .mo files in the tree stay as they are).
+if [[ ${COMPILEMESSAGES:-1} != 0 ]] && command -v msgfmt >/dev/null 2>&1; then
   $PY manage.py compilemessages --ignore=.venv -v0   # refresh .mo files (they are committed too)
 fi
 $PY manage.py migrate --noinput -v0
 $PY manage.py seed_demo
 $PY manage.py collectstatic --noinput -v0
 
-pids=()
+STOP="$VAR/.run-stopping"   # exists while we shut down: a process that exits then is not restarted
+rm -f "$STOP"
+# shellcheck source=scripts/supervise.sh
+source scripts/supervise.sh
+
+supervisors=()
 cleanup() {
   trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  touch "$STOP"
+  for pid in "${supervisors[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  rm -f "$STOP"
+  note "stopped"
 }
 trap cleanup INT TERM EXIT
 
-$PY manage.py db_worker --queue-name default --interval 1 --no-reload > var/worker.log 2>&1 &
-pids+=($!)
-$PY manage.py sla_watch --interval 30 > var/sla_watch.log 2>&1 &
-pids+=($!)
-.venv/bin/gunicorn config.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 \
+# A stable worker id lets the worker requeue, at its next start, the task its previous life
+# was running when it died (helpdesk/services/task_recovery.py).
+WORKER_ID="$(hostname -s 2>/dev/null || echo local)"
+WORKER_ID="${WORKER_ID:0:48}-worker-1"
+supervise task_worker "$VAR/worker.log" \
+  $PY manage.py task_worker --queue-name default --interval 1 --outbox-interval 10 --worker-id "$WORKER_ID" &
+supervisors+=($!)
+supervise sla_watch "$VAR/sla_watch.log" $PY manage.py sla_watch --interval 30 &
+supervisors+=($!)
+# Sync workers, one request each: gunicorn's --timeout is enforced by the arbiter when a
+# worker stops heart-beating, which a sync worker stuck in a request does, so it is killed
+# and SQLite rolls back its transaction. A gthread worker keeps heart-beating from its main
+# loop while a request thread hangs, so there --timeout never ends a request.
+# (helpdesk/tests/test_worker_gunicorn_timeout.py shows both.)
+supervise web "$VAR/web.log" \
+  .venv/bin/gunicorn config.wsgi:application --bind "$HOST:$PORT" \
+  --worker-class sync --workers "$WEB_WORKERS" --timeout 30 --graceful-timeout 10 \
+  --control-socket "$VAR/gunicorn.ctl" \
   --env DJANGO_SETTINGS_MODULE="$DJANGO_SETTINGS_MODULE" --access-logfile - --log-level warning &
-pids+=($!)
+supervisors+=($!)
 
 cat <<MSG
 
@@ -45,7 +71,8 @@ cat <<MSG
     agent@example.com       agent
     manager@example.com     manager (SLA plans, calendars, teams)
     admin@example.com       superuser
-  Mail is written to var/mail/; worker and watcher logs are in var/.  Ctrl-C stops everything.
+  Mail is written to $VAR/mail/. Logs: $VAR/web.log, $VAR/worker.log, $VAR/sla_watch.log;
+  restarts in $VAR/supervisor.log. Ctrl-C stops everything.
 
 MSG
-wait -n "${pids[@]}"
+wait

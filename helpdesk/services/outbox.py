@@ -1,26 +1,50 @@
 """The mail outbox: queue a message in the caller's transaction, send it with retries later.
 
-Delivery is claimed with a conditional UPDATE, so two workers never send one row twice.
-A row stuck in "sending" (the worker died mid-send) is retried after CLAIM_TIMEOUT: a crash
-at exactly that moment may send twice, which beats losing mail.
+Delivery takes three steps, so that SQLite's one write lock is never held while a worker
+talks to the SMTP server:
+
+1. **Claim.** One short transaction marks the row "sending" with a lease (`claimed_until`,
+   `lease()` from now) and a fresh `claim_token`, and counts the attempt. The UPDATE is
+   conditional, so two workers never both hold a row.
+2. **Send**, outside any transaction.
+3. **Mark.** "sent" once the server accepted the message; otherwise back to "pending" with
+   backoff (or "failed" after `OUTBOX_MAX_ATTEMPTS`), but only while still holding the claim.
+
+A worker that dies between 1 and 3 leaves a "sending" row whose lease runs out; the next
+flush claims it again. A mail the SMTP server had not accepted therefore goes out exactly
+once. The one window that can send twice is after the server accepted and before the mark
+committed. The mark is retried while the database is locked, and a mail sent again after a
+crash in that window carries the same Message-ID, by which receiving systems drop the
+duplicate.
 """
 
 import logging
+import time
+import uuid
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from core.clock import resolve_now
+from core.db_retry import retry_when_locked
 from helpdesk.models import EmailKind, OutboundEmail, Ticket
 
 logger = logging.getLogger(__name__)
 
-CLAIM_TIMEOUT = timedelta(minutes=10)
+# 45 s plus one flush interval (10 s in scripts/run.sh) reclaims a dead worker's row within a
+# minute, while staying well above the SMTP socket timeout (10 s a command in base settings).
+DEFAULT_LEASE_SECONDS = 45
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 6 * 3600
+
+
+def lease() -> timedelta:
+    """How long a claim keeps other workers off a row (setting `OUTBOX_LEASE_SECONDS`)."""
+    return timedelta(seconds=getattr(settings, "OUTBOX_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
 
 
 def queue_email(
@@ -73,61 +97,157 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS))
 
 
-def deliver(*, email_id: int, now: datetime | None = None) -> str:
-    """Try to send one outbox row if it is due; return its state afterwards."""
-    now = resolve_now(now)
-    claimable = Q(state=OutboundEmail.State.PENDING, next_attempt_at__lte=now) | Q(
-        state=OutboundEmail.State.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
-    )
-    claimed = OutboundEmail.objects.filter(claimable, pk=email_id).update(
-        state=OutboundEmail.State.SENDING, claimed_at=now
-    )
-    if not claimed:
-        return OutboundEmail.objects.filter(pk=email_id).values_list("state", flat=True).first() or ""
-    email = OutboundEmail.objects.get(pk=email_id)
-    message = EmailMessage(
+def _abandoned(now: datetime) -> Q:
+    # A "sending" row without a lease was set by hand or by code older than the lease.
+    return Q(state=OutboundEmail.State.SENDING) & (Q(claimed_until__lt=now) | Q(claimed_until__isnull=True))
+
+
+def _claimable(now: datetime) -> Q:
+    due = Q(state=OutboundEmail.State.PENDING, next_attempt_at__lte=now)
+    # An abandoned row that has used up its attempts is given up by flush_outbox instead:
+    # a message that kills the worker every time must not kill it forever.
+    return due | (_abandoned(now) & Q(attempts__lt=settings.OUTBOX_MAX_ATTEMPTS))
+
+
+def _claim(*, email_id: int, now: datetime) -> tuple[OutboundEmail, str] | None:
+    token = uuid.uuid4().hex
+    # durable: a caller's open transaction would keep the write lock through the SMTP talk.
+    with transaction.atomic(durable=True):
+        claimed = OutboundEmail.objects.filter(_claimable(now), pk=email_id).update(
+            state=OutboundEmail.State.SENDING,
+            claimed_at=now,
+            claimed_until=now + lease(),
+            claim_token=token,
+            attempts=F("attempts") + 1,
+        )
+        if not claimed:
+            return None
+        return OutboundEmail.objects.get(pk=email_id), token
+
+
+def message_id(email: OutboundEmail) -> str:
+    """The Message-ID of a row, the same on every attempt, so a resend is a recognisable duplicate."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "kuaixiang.invalid"
+    # The creation time keeps ids unique when a restored backup hands out row ids again.
+    return f"<outbox-{email.pk}.{email.created_at:%Y%m%d%H%M%S%f}@{domain}>"
+
+
+def _message(email: OutboundEmail) -> EmailMessage:
+    headers = dict(email.headers or {})
+    if not any(name.lower() == "message-id" for name in headers):
+        headers["Message-ID"] = message_id(email)
+    return EmailMessage(
         subject=email.subject,
         body=email.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=email.to,
         reply_to=[email.reply_to] if email.reply_to else None,
-        headers=email.headers or None,
+        headers=headers,
     )
-    attempts = email.attempts + 1
+
+
+def deliver(*, email_id: int, now: datetime | None = None) -> str:
+    """Try to send one outbox row if it is due; return its state afterwards.
+
+    Call it outside any transaction (the claim is durable and raises inside one).
+    """
+    now = resolve_now(now)
+    claim = _claim(email_id=email_id, now=now)
+    if claim is None:
+        return OutboundEmail.objects.filter(pk=email_id).values_list("state", flat=True).first() or ""
+    email, token = claim
+    began = time.monotonic()
     try:
-        message.send(fail_silently=False)
+        _message(email).send(fail_silently=False)
     except Exception as exc:  # any SMTP/network failure: keep the row and retry later
-        gave_up = attempts >= settings.OUTBOX_MAX_ATTEMPTS
-        OutboundEmail.objects.filter(pk=email_id).update(
-            state=OutboundEmail.State.FAILED if gave_up else OutboundEmail.State.PENDING,
-            attempts=attempts,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            next_attempt_at=now + backoff(attempts),
-            claimed_at=None,
+        return _record_failure(email=email, token=token, error=exc, now=now)
+    took = time.monotonic() - began
+    if took > lease().total_seconds():
+        logger.warning(
+            "outbound email %s took %.0f s to send, longer than its lease: another worker may "
+            "have sent it too (same Message-ID)",
+            email_id,
+            took,
         )
-        logger.warning("outbound email %s failed (attempt %s): %s", email_id, attempts, exc)
-        return OutboundEmail.State.FAILED if gave_up else OutboundEmail.State.PENDING
-    OutboundEmail.objects.filter(pk=email_id).update(
-        state=OutboundEmail.State.SENT, attempts=attempts, sent_at=now, last_error=""
-    )
+    _mark_sent(email_id=email_id, now=now)
     return OutboundEmail.State.SENT
+
+
+def _mark_sent(*, email_id: int, now: datetime) -> None:
+    # Unconditional on the claim: the server has the message, whichever worker holds the row
+    # now, so marking it sent can only prevent a duplicate, never lose a mail.
+    def mark() -> None:
+        OutboundEmail.objects.filter(pk=email_id).update(
+            state=OutboundEmail.State.SENT, sent_at=now, last_error="", claimed_until=None, claim_token=""
+        )
+
+    try:
+        # Within half the lease, so no other worker has reclaimed the row meanwhile.
+        retry_when_locked(
+            mark, what=f"mark outbound email {email_id} sent", attempts=12, budget=lease().total_seconds() / 2
+        )
+    except Exception:
+        logger.critical(
+            "outbound email %s was accepted by the SMTP server but could not be marked sent; "
+            "it will be sent again when its lease runs out (same Message-ID)",
+            email_id,
+        )
+        raise
+
+
+def _record_failure(*, email: OutboundEmail, token: str, error: Exception, now: datetime) -> str:
+    gave_up = email.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    state = OutboundEmail.State.FAILED if gave_up else OutboundEmail.State.PENDING
+
+    def record() -> int:
+        # Only while the claim is ours: a worker that outlived its lease must not put a row
+        # that another worker has claimed since back in line.
+        return OutboundEmail.objects.filter(
+            pk=email.pk, state=OutboundEmail.State.SENDING, claim_token=token
+        ).update(
+            state=state,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+            next_attempt_at=now + backoff(email.attempts),
+            claimed_until=None,
+            claim_token="",
+        )
+
+    # If this cannot be written the row keeps its lease and is retried when the lease ends.
+    retry_when_locked(record, what=f"record the failure of outbound email {email.pk}", attempts=4)
+    logger.warning("outbound email %s failed (attempt %s): %s", email.pk, email.attempts, error)
+    return state
+
+
+def give_up_abandoned(*, now: datetime | None = None) -> int:
+    """Mark as failed the abandoned "sending" rows that have used up their attempts."""
+    now = resolve_now(now)
+    return OutboundEmail.objects.filter(_abandoned(now), attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
+        state=OutboundEmail.State.FAILED,
+        last_error="The worker stopped while sending, on every attempt (lease ran out).",
+        claimed_until=None,
+        claim_token="",
+    )
 
 
 def due_email_ids(*, now: datetime | None = None, limit: int = 100) -> list[int]:
     now = resolve_now(now)
     return list(
-        OutboundEmail.objects.filter(
-            Q(state=OutboundEmail.State.PENDING, next_attempt_at__lte=now)
-            | Q(state=OutboundEmail.State.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
-        )
+        OutboundEmail.objects.filter(_claimable(now))
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
 
 
 def flush_outbox(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
-    """Send every due row (retries included); what the periodic loop calls."""
+    """Send every due row: new, retries, and rows whose worker died (lease ran out).
+
+    `now=None` reads the clock for each row, so a lease taken late in a long flush still
+    lasts its full length.
+    """
     counts: dict[str, int] = {}
+    given_up = give_up_abandoned(now=now)
+    if given_up:
+        counts[OutboundEmail.State.FAILED] = given_up
     for email_id in due_email_ids(now=now, limit=limit):
         state = deliver(email_id=email_id, now=now)
         counts[state] = counts.get(state, 0) + 1

@@ -6,7 +6,8 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
+from django.db.models import QuerySet
 
 from helpdesk.models import EmailKind, OutboundEmail
 from helpdesk.services import outbox
@@ -24,7 +25,11 @@ def test_mail_is_sent_after_commit_by_the_task(django_capture_on_commit_callback
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError, match="^boom$"),
+        transaction.atomic(),
+    ):
         submit()
         raise RuntimeError("boom")
     assert mail.outbox == []
@@ -65,13 +70,15 @@ def test_backoff_grows_and_gives_up_after_max_attempts(settings):
     assert outbox.backoff(1) < outbox.backoff(2) < outbox.backoff(3)
 
 
-def test_a_claimed_row_is_not_sent_twice(monday_9am):
+def test_a_claimed_row_is_not_sent_twice_while_its_lease_lasts(monday_9am):
     email = outbox.queue_email(
         to=["x@example.com"], subject="s", body="b", kind=EmailKind.AGENT_REPLY, now=monday_9am
     )
-    OutboundEmail.objects.filter(pk=email.pk).update(state=OutboundEmail.State.SENDING, claimed_at=monday_9am)
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        state=OutboundEmail.State.SENDING, claimed_at=monday_9am, claimed_until=monday_9am + outbox.lease()
+    )
     assert (
-        outbox.deliver(email_id=email.pk, now=monday_9am + timedelta(minutes=1))
+        outbox.deliver(email_id=email.pk, now=monday_9am + outbox.lease() - timedelta(seconds=1))
         == OutboundEmail.State.SENDING
     )
     assert mail.outbox == []
@@ -125,3 +132,126 @@ def test_the_outbox_shows_the_kind_of_each_mail_by_its_label(monday_9am):
     email.refresh_from_db()
     assert email.kind == "account_invitation"
     assert email.get_kind_display() == "Invitation to the portal"
+
+
+# --- The lease: a worker that dies mid-send ------------------------------------------------
+
+
+class WorkerKilled(BaseException):
+    """Stands in for kill -9: not an Exception, so nothing in deliver() catches it."""
+
+
+def test_a_row_whose_worker_died_mid_send_is_sent_exactly_once_after_the_lease(time_machine, monday_9am):
+    time_machine.move_to(monday_9am, tick=False)
+    email = outbox.queue_email(to=["x@example.com"], subject="s", body="b", kind=EmailKind.AGENT_REPLY)
+    with (
+        mock.patch("django.core.mail.EmailMessage.send", side_effect=WorkerKilled),
+        pytest.raises(WorkerKilled),
+    ):
+        outbox.deliver(email_id=email.pk)
+    email.refresh_from_db()
+    assert (email.state, email.claimed_until) == (OutboundEmail.State.SENDING, monday_9am + outbox.lease())
+
+    time_machine.move_to(monday_9am + outbox.lease() - timedelta(seconds=1), tick=False)
+    assert outbox.flush_outbox() == {}
+    time_machine.move_to(monday_9am + outbox.lease() + timedelta(seconds=1), tick=False)
+    assert outbox.flush_outbox() == {OutboundEmail.State.SENT: 1}
+    time_machine.move_to(monday_9am + timedelta(days=1), tick=False)
+    assert outbox.flush_outbox() == {}
+
+    assert [m.subject for m in mail.outbox] == ["s"]
+    email.refresh_from_db()
+    assert (email.state, email.attempts, email.claimed_until) == (OutboundEmail.State.SENT, 2, None)
+
+
+def test_the_lease_outlasts_the_smtp_timeout_and_a_dead_workers_row_returns_within_a_minute(settings):
+    assert outbox.lease() > timedelta(
+        seconds=settings.MAILERS["default"].get("OPTIONS", {}).get("timeout", 10)
+    )
+    flush_interval = timedelta(seconds=10)  # scripts/run.sh: task_worker --outbox-interval 10
+    assert outbox.lease() + flush_interval <= timedelta(minutes=1)
+
+
+def test_mail_the_server_accepted_is_marked_sent_once_the_database_unlocks_and_never_resent(monday_9am):
+    email = outbox.queue_email(
+        to=["x@example.com"], subject="s", body="b", kind=EmailKind.AGENT_REPLY, now=monday_9am
+    )
+    real_update = QuerySet.update
+    locked = []
+
+    def update(self, **kwargs):
+        if kwargs.get("state") == OutboundEmail.State.SENT and len(locked) < 2:
+            locked.append(kwargs)
+            raise OperationalError("database is locked")
+        return real_update(self, **kwargs)
+
+    with mock.patch.object(QuerySet, "update", update), mock.patch("core.db_retry.time.sleep") as slept:
+        assert outbox.deliver(email_id=email.pk, now=monday_9am) == OutboundEmail.State.SENT
+
+    assert len(locked) == 2 and slept.call_count == 2
+    assert outbox.flush_outbox(now=monday_9am + timedelta(days=1)) == {}
+    assert len(mail.outbox) == 1
+    email.refresh_from_db()
+    assert email.state == OutboundEmail.State.SENT
+
+
+def test_a_worker_killed_after_the_server_accepted_may_resend_but_with_the_same_message_id(monday_9am):
+    # The one window the outbox cannot close: the server has the mail, the mark never
+    # committed. The second copy carries the same Message-ID, so mail systems drop it.
+    email = outbox.queue_email(
+        to=["x@example.com"], subject="s", body="b", kind=EmailKind.AGENT_REPLY, now=monday_9am
+    )
+    with mock.patch.object(outbox, "_mark_sent", side_effect=WorkerKilled), pytest.raises(WorkerKilled):
+        outbox.deliver(email_id=email.pk, now=monday_9am)
+
+    assert outbox.flush_outbox(now=monday_9am + outbox.lease() + timedelta(seconds=1)) == {
+        OutboundEmail.State.SENT: 1
+    }
+    first, second = mail.outbox
+    assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"] == outbox.message_id(email)
+
+
+def test_a_worker_that_outlived_its_lease_cannot_put_back_a_row_another_worker_claimed(monday_9am):
+    email = outbox.queue_email(
+        to=["x@example.com"], subject="s", body="b", kind=EmailKind.AGENT_REPLY, now=monday_9am
+    )
+    slow, slow_token = outbox._claim(email_id=email.pk, now=monday_9am)
+    successor = outbox._claim(email_id=email.pk, now=monday_9am + outbox.lease() + timedelta(seconds=1))
+    assert successor is not None
+
+    outbox._record_failure(email=slow, token=slow_token, error=TimeoutError("late"), now=monday_9am)
+
+    email.refresh_from_db()
+    assert (email.state, email.claim_token, email.last_error) == (
+        OutboundEmail.State.SENDING,
+        successor[1],
+        "",
+    )
+
+
+def test_a_message_that_kills_the_worker_on_every_attempt_is_given_up(settings, monday_9am):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    email = outbox.queue_email(
+        to=["x@example.com"], subject="s", body="b", kind=EmailKind.AGENT_REPLY, now=monday_9am
+    )
+    now = monday_9am
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=WorkerKilled):
+        for _ in range(2):
+            with pytest.raises(WorkerKilled):
+                outbox.flush_outbox(now=now)
+            now += outbox.lease() + timedelta(seconds=1)
+
+    assert outbox.flush_outbox(now=now) == {OutboundEmail.State.FAILED: 1}
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == (OutboundEmail.State.FAILED, 2)
+    assert "lease ran out" in email.last_error
+    assert mail.outbox == []
+
+
+def test_delivery_refuses_to_hold_a_callers_transaction_open_while_talking_smtp(monday_9am):
+    email = outbox.queue_email(
+        to=["x@example.com"], subject="s", body="b", kind=EmailKind.AGENT_REPLY, now=monday_9am
+    )
+    with transaction.atomic(), pytest.raises(RuntimeError, match="durable"):
+        outbox.deliver(email_id=email.pk, now=monday_9am)
+    assert mail.outbox == []

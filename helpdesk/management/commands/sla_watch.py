@@ -7,6 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.db_retry import retry_when_locked
 from helpdesk.services.outbox import flush_outbox
 from helpdesk.services.sla_watch import run_sla_pass
 
@@ -51,9 +52,11 @@ class Command(BaseCommand):
     def run_pass(self, limit: int) -> None:
         began = time.monotonic()
         try:
-            result = run_sla_pass(limit=limit)
-            mail = flush_outbox()
-        except Exception:  # a database hiccup: log it and try again next interval
+            # A pass and a flush are safe to repeat, so a lost race for the write lock is
+            # retried at once with backoff rather than an interval later.
+            result = retry_when_locked(lambda: run_sla_pass(limit=limit), what="SLA pass")
+            mail = retry_when_locked(flush_outbox, what="outbox flush")
+        except Exception:  # still locked, or the database is away: log it, try next interval
             logger.exception("SLA pass failed")
             self.stderr.write("sla_watch: pass failed (see log)")
             return

@@ -1,0 +1,71 @@
+"""Helpers for tests that run the real processes (manage.py commands, gunicorn) on a file
+database of their own, the way production does."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+
+
+def process_env(var_dir: Path, *, settings: str = "config.settings.dev", **extra: str) -> dict[str, str]:
+    """The environment of a child process whose database and media live in `var_dir`.
+
+    DATABASE_URL is dropped: under `make test-postgres` it points at the test server, and
+    these processes must use a SQLite file of their own.
+    """
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "MEDIA_ROOT"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE=settings,
+        KUAIXIANG_VAR_DIR=str(var_dir),
+        DEBUG="false",
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+    return env
+
+
+def manage(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `manage.py ARGS` to completion; fail the test with its output if it fails."""
+    completed = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert completed.returncode == 0, (
+        f"manage.py {' '.join(args)} failed:\n{completed.stdout}\n{completed.stderr}"
+    )
+    return completed
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for[T](check: Callable[[], T], *, timeout: float, what: str, every: float = 0.05) -> T:
+    """Poll `check()` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(every)
+
+
+def stop(process: subprocess.Popen, *, grace: float = 15) -> int:
+    """SIGTERM, then SIGKILL after `grace` seconds; returns the exit code."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.returncode
