@@ -15,6 +15,8 @@ HERE = Path(__file__).resolve().parent
 BENCHES = [
     ("SLA business time (helpdesk.sla.business_time)", "bench_business_time.py"),
     ("Search (knowledge base, FAQ, forum)", "bench_search.py"),
+    ("Forum pages at 1,000,000 posts (community)", "bench_forum.py"),
+    ("Load: 8 clients submitting and replying for 30 s on SQLite (scripts/run.sh)", "bench_load.py"),
 ]
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("helpdesk/", include("helpdesk.urls")),
     path("kb/", include("knowledgebase.urls")),
+    path("community/", include("community.urls")),
     path("search/", search_page, name="search"),
     path("", include("portal.urls")),
 ]

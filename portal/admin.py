@@ -4,6 +4,7 @@ from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 
+from core.admin import ModelAdmin
 from core.admin_site import admin_site
 from helpdesk.admin.base import ReadOnlyAdmin
 from portal.models import SubmissionAttempt
@@ -31,5 +32,13 @@ class SubmissionAttemptAdmin(ReadOnlyAdmin):
 
 # Sign-in lockouts (django-axes), for superusers who unlock an account (delete its attempt).
 # Registered on the project's admin site; axes registers only on django.contrib.admin.site.
-admin_site.register(AccessAttempt, AccessAttemptAdmin)
-admin_site.register(AccessFailureLog, AccessFailureLogAdmin)
+class LockoutAdmin(ModelAdmin, AccessAttemptAdmin):
+    """Axes's admin with the project's hardening (forged action ids are no 500)."""
+
+
+class FailedSignInAdmin(ModelAdmin, AccessFailureLogAdmin):
+    pass
+
+
+admin_site.register(AccessAttempt, LockoutAdmin)
+admin_site.register(AccessFailureLog, FailedSignInAdmin)

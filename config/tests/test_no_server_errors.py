@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.tokens import default_token_generator
@@ -40,6 +41,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.regex_helper import normalize
 
+from community.tests.crawl import community_world
 from core import clock
 from helpdesk.models import PluginVersion, SatisfactionRating, Ticket
 from helpdesk.services.attachments import store_attachment
@@ -289,6 +291,11 @@ def build_world() -> World:
     )
     Synonym.objects.create(terms="红冲, 红字冲销")
     start_submission(user=customer, summary="金蝶收款单生成凭证失败")
+    # A locked-out sign-in, for the lockout pages in admin (django-axes).
+    AccessAttempt.objects.create(
+        username="locked@example.com", ip_address="192.0.2.1", user_agent="x", failures_since_start=5
+    )
+    AccessFailureLog.objects.create(username="locked@example.com", ip_address="192.0.2.1", user_agent="x")
 
     real = {
         ("", "reference"): [ticket.reference],
@@ -318,6 +325,7 @@ def build_world() -> World:
         ("admin:view_on_site", "content_type_id"): [ContentType.objects.get_for_model(Ticket).pk],
         ("admin:view_on_site", "object_id"): [ticket.pk],
         ("admin:knowledgebase_article_restore", "number"): [item.revisions.first().number],
+        **community_world(customer=customer, agent=agent),
     }
     world = World(users={"customer": customer, "agent": agent, "superuser": superuser}, real=real)
     explicit = {type(obj): obj for obj in [ticket, customer, item, rating, category, kb_category, training]}

@@ -7,7 +7,7 @@ from core.registry import Registry
 
 
 def test_every_home_panel_the_portal_shows_is_registered_in_order():
-    assert registry.home_panels.keys() == ["faq", "articles", "categories"]
+    assert registry.home_panels.keys() == ["faq", "articles", "categories", "community"]
 
 
 def test_the_knowledge_base_adds_its_action_to_the_ticket_queue():

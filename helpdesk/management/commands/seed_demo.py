@@ -27,6 +27,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo stories: {made} tickets created" if made else "Demo stories already present")
         if "seed_kb" in get_commands():
             call_command("seed_kb", stdout=self.stdout)
+        if "seed_forum" in get_commands():
+            call_command("seed_forum", stdout=self.stdout)
         if tickets:
             started = time.perf_counter()
             count = generate_tickets(count=tickets, world=world, people=people, now=now)
