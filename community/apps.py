@@ -17,3 +17,4 @@ class CommunityConfig(AppConfig):
         # After the knowledge base's three panels (orders 0, 10, 20).
         registry.home_panels.register(PANEL.key, PANEL, order=30)
         registry.ticket_admin_actions.register("community.publish_solution", publish_solution_to_forum)
+        registry.search_kinds.register("topic", _("Forum topic"))

@@ -43,6 +43,9 @@ class Registry[T]:
     def keys(self) -> list[str]:
         return [key for key, _ in self._sorted()]
 
+    def items(self) -> list[tuple[str, T]]:
+        return self._sorted()
+
     def __iter__(self) -> Iterator[T]:
         return (item for _, item in self._sorted())
 
@@ -104,5 +107,8 @@ admin_index_sections: Registry[AdminSection] = Registry("admin_index_sections")
 admin_urls: Registry[AdminUrls] = Registry("admin_urls")
 # Actions another app adds to the ticket queue (e.g. "draft an article from this ticket").
 ticket_admin_actions: Registry[Callable[..., Any]] = Registry("ticket_admin_actions")
+# Kinds of public search documents other apps index beside the knowledge base's own
+# (e.g. the forum's "topic"): key → label, offered by the search page and suggestions.
+search_kinds: Registry[str | Promise] = Registry("search_kinds")
 # Measures another app adds to the SLA report (e.g. the portal's deflection rate).
 report_measures: Registry[ReportMeasure] = Registry("report_measures")

@@ -3,13 +3,28 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import registry
+
 from .models import Kind
+
+
+def public_kind_choices() -> list[tuple[str, str]]:
+    """The knowledge base's kinds and those other apps index publicly (the forum's topics)."""
+    return [*Kind.choices, *registry.search_kinds.items()]
+
+
+def public_kinds() -> list[str]:
+    return [key for key, _label in public_kind_choices()]
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=200, required=False, strip=True)
-    kind = forms.ChoiceField(label=_("Type"), choices=[("", _("All types")), *Kind.choices], required=False)
+    kind = forms.ChoiceField(label=_("Type"), choices=(), required=False)
     page = forms.IntegerField(min_value=1, max_value=50, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All types")), *public_kind_choices()]
 
 
 class VoteForm(forms.Form):

@@ -42,3 +42,7 @@ def test_items_come_in_their_order_then_in_the_order_of_registration():
     panels.register("first", "a", order=10)
     panels.register("second", "b", order=10)
     assert list(panels) == ["a", "b", "c"]
+
+
+def test_the_forum_offers_its_topics_to_the_search_page():
+    assert str(registry.search_kinds.get("topic")) == "Forum topic"

@@ -284,3 +284,10 @@ def test_analytics_lists_failed_searches_with_one_click_fixes(client, corpus):
     assert reverse("admin:knowledgebase_article_add") + "?title=%E6%89%93" in html
     add = client.get(reverse("admin:search_synonym_add"), {"terms": "打印机卡纸了, "}).content.decode()
     assert "打印机卡纸了, " in add
+
+
+def test_the_search_page_offers_forum_topics_as_a_kind(client):
+    response = client.get("/search/", {"q": "红冲", "kind": "topic"})
+    assert response.status_code == 200
+    assert ("topic", "Forum topic") in [(k, str(label)) for k, label in response.context["kinds"]]
+    assert response.context["kind"] == "topic"

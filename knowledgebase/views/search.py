@@ -7,8 +7,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from knowledgebase.forms import SearchForm
-from knowledgebase.models import Kind
+from knowledgebase.forms import SearchForm, public_kind_choices, public_kinds
 from knowledgebase.services.search_log import log_search
 from search.selectors import search
 from search.selectors import suggest as suggest_documents
@@ -41,8 +40,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         query, kind, page = form.cleaned_data["q"], form.cleaned_data["kind"], form.cleaned_data["page"] or 1
         if query:
-            # Only knowledge-base kinds: the same index also holds agents-only ticket documents.
-            kinds = [kind] if kind else list(Kind.values)
+            # Public kinds only: the same index also holds agents-only ticket documents.
+            kinds = [kind] if kind else public_kinds()
             offset = (page - 1) * PAGE_SIZE
             results = search(query=query, user=request.user, kinds=kinds, limit=PAGE_SIZE, offset=offset)
             if page == 1:
@@ -51,7 +50,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "query": query,
         "kind": kind,
-        "kinds": Kind.choices,
+        "kinds": public_kind_choices(),
         "results": results,
         "page": page,
         "has_next": results is not None and results.total > page * PAGE_SIZE,
@@ -65,7 +64,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def suggest(request: HttpRequest) -> JsonResponse:
     """Up to five matches for as-you-type panels; reads only, so it is safe to call often."""
     query = request.GET.get("q", "")[:200]
-    kinds = [k for k in request.GET.getlist("kind") if k in Kind.values] or list(Kind.values)
+    allowed = public_kinds()
+    kinds = [k for k in request.GET.getlist("kind") if k in allowed] or allowed
     hits = (
         suggest_documents(
             query=query,
