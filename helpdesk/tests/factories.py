@@ -38,11 +38,33 @@ class AgentFactory(UserFactory):
     @factory.post_generation
     def groups(self, create, extracted, **kwargs):
         if create:
+            ensure_seeded()
             self.groups.add(Group.objects.get(name=AGENTS))
+
+
+def ensure_seeded() -> None:
+    """What migrations seed (SLA plans and calendars, the Agents and Managers groups), again
+    if a transactional test's flush removed it: tests run in random order."""
+    if not SLAPlan.objects.exists():
+        from helpdesk.models import BusinessCalendar, BusinessHours, CalendarOverride, SLATarget
+        from helpdesk.sla.defaults import install_defaults
+
+        install_defaults(
+            Calendar=BusinessCalendar,
+            Hours=BusinessHours,
+            Override=CalendarOverride,
+            Plan=SLAPlan,
+            Target=SLATarget,
+        )
+    if not Group.objects.filter(name=AGENTS).exists():
+        from helpdesk.roles import sync_roles
+
+        sync_roles()
 
 
 def plan(tier: str = SLAPlan.Tier.ADVANCED) -> SLAPlan:
     """The seeded plan of that tier (installed by migration 0002)."""
+    ensure_seeded()
     return SLAPlan.objects.get(tier=tier)
 
 
