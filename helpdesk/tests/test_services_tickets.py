@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from helpdesk.models import Channel, OutboundEmail, Status, Ticket, TicketEvent, TicketMessage
 from helpdesk.services.conversation import record_agent_reply, record_customer_reply
@@ -58,7 +59,9 @@ def test_same_submission_key_twice_creates_one_ticket(monday_9am):
     assert Ticket.objects.count() == 1
 
 
-OPEN_TICKET_QUERIES = 20
+# SQLite keeps the full-text index in a separate FTS5 table (one more write than
+# PostgreSQL's tsvector column on the document row).
+OPEN_TICKET_QUERIES = {"sqlite": 20, "postgresql": 19}
 
 
 @pytest.mark.parametrize("earlier", [1, 20])
@@ -72,7 +75,7 @@ def test_opening_a_ticket_runs_the_same_queries_however_many_the_customer_has(
         submit(requester=customer, category=category, now=monday_9am + timedelta(minutes=index))
     later = monday_9am + timedelta(hours=1)
 
-    with django_assert_num_queries(OPEN_TICKET_QUERIES):
+    with django_assert_num_queries(OPEN_TICKET_QUERIES[connection.vendor]):
         ticket = submit(requester=customer, category=category, now=later)
 
     assert (ticket.team, ticket.created_at) == (team, later)

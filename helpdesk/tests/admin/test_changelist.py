@@ -117,7 +117,7 @@ def test_search_by_reference_finds_exactly_that_ticket(agent_client, customer, t
 
 def test_search_by_bare_number_finds_the_ticket_and_text_matches(agent_client, customer):
     wanted = submit(requester=customer, subject="对账单导入报错")
-    mentions = submit(requester=customer, subject=f"凭证号 {wanted.pk}9 无法过账")
+    mentions = submit(requester=customer, subject=f"凭证号 {wanted.pk} 无法过账：提示单据不存在")
     submit(requester=customer, subject="另一个问题")
 
     found = listed(agent_client.get(CHANGELIST, {"q": str(wanted.pk)}))
