@@ -1,8 +1,12 @@
-"""The base of every ModelAdmin in the project (registered on `core.admin_site.admin_site`)."""
+"""The base of every ModelAdmin in the project, and the pieces of choose-then-apply actions."""
 
-from django.contrib import admin
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 
 
 class ModelAdmin(admin.ModelAdmin):
@@ -26,3 +30,52 @@ class ModelAdmin(admin.ModelAdmin):
         except (ValidationError, ValueError, TypeError):
             return False
         return True
+
+
+def apply_each(
+    modeladmin, request, rows, apply: Callable[[Any], object], done: str | Callable[[int], str]
+) -> None:
+    """An admin action's work: `apply(row)` (a service call) for each row. Says how many went
+    through (`done`: "%(count)d … updated." or a function of the count) and, for each row a
+    service refused, why — one refusal never fails the whole page."""
+    count = 0
+    for row in rows:
+        try:
+            apply(row)
+        except ValidationError as error:
+            modeladmin.message_user(request, f"{row}: {' '.join(error.messages)}", messages.ERROR)
+        else:
+            count += 1
+    if count:
+        message = done(count) if callable(done) else done % {"count": count}
+        modeladmin.message_user(request, message, messages.SUCCESS)
+
+
+def choose_then_apply(
+    modeladmin,
+    request,
+    rows,
+    *,
+    form,
+    action: str,
+    title: str,
+    button: str,
+    row_template: str | None = None,
+    list_rows: bool = True,
+) -> TemplateResponse:
+    """The page an action shows to ask for its value (a status, a board, a target…); posting
+    it runs the action again with `apply` set. `row_template` renders one row (`row`)."""
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": modeladmin.model._meta,
+        "rows": list(rows),
+        "row_template": row_template,
+        "list_rows": list_rows,
+        "form": form,
+        "action": action,
+        "button": button,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": modeladmin.media + form.media,
+    }
+    return TemplateResponse(request, "admin/core/action_form.html", context)

@@ -6,11 +6,12 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import apply_each
 from core.admin_site import admin_site
 
 from ..models import Flag, FlagState, ForumProfile, ModerationLog, Post, Trust
 from ..services import flags, moderation
-from .base import ReadOnlyAdmin, apply_each
+from .base import ReadOnlyAdmin
 
 
 def _excerpt(post: Post) -> str:

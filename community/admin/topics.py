@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import apply_each, choose_then_apply
 from core.admin_site import admin_site
 from core.forms import add_service_errors
 from helpdesk.models import Category, Ticket
@@ -19,7 +20,7 @@ from helpdesk.selectors.tickets import access_ticket
 
 from ..models import Board, Topic, TopicState
 from ..services import escalation, moderation
-from .base import ReadOnlyAdmin, apply_each, intermediate
+from .base import ReadOnlyAdmin
 
 
 class MoveForm(forms.Form):
@@ -123,7 +124,7 @@ def move_selected(modeladmin, request, queryset):
             _("%(count)d topics moved."),
         )
         return None
-    return intermediate(
+    return choose_then_apply(
         modeladmin,
         request,
         queryset,
@@ -147,7 +148,7 @@ def merge_selected(modeladmin, request, queryset):
             _("%(count)d topics merged."),
         )
         return None
-    return intermediate(
+    return choose_then_apply(
         modeladmin,
         request,
         queryset,
@@ -173,7 +174,7 @@ def duplicate_selected(modeladmin, request, queryset):
             _("%(count)d topics closed as duplicates."),
         )
         return None
-    return intermediate(
+    return choose_then_apply(
         modeladmin,
         request,
         queryset,
@@ -202,7 +203,7 @@ def escalate_selected(modeladmin, request, queryset):
                 messages.SUCCESS,
             )
         return None
-    return intermediate(
+    return choose_then_apply(
         modeladmin,
         request,
         queryset,

@@ -4,14 +4,13 @@ what was refused instead of failing the whole page."""
 from collections.abc import Callable
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.admin import apply_each, choose_then_apply
 from helpdesk.models import Ticket
 from helpdesk.services.tickets import assign_ticket, merge_tickets, set_priority
 from helpdesk.services.workflow import set_status
@@ -20,37 +19,30 @@ from .forms import MergeForm, PriorityActionForm, StatusActionForm
 
 
 def _apply_each(modeladmin, request, queryset: QuerySet[Ticket], change: Callable[[Ticket], object]) -> None:
-    done, refused = 0, []
-    for ticket in queryset.order_by("pk"):
-        try:
-            change(ticket)
-        except ValidationError as error:
-            refused.append(f"{ticket.reference}: {' '.join(error.messages)}")
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(
-            request,
-            ngettext("%(count)d ticket updated.", "%(count)d tickets updated.", done) % {"count": done},
-            messages.SUCCESS,
-        )
-    for line in refused:
-        modeladmin.message_user(request, line, messages.ERROR)
+    apply_each(
+        modeladmin,
+        request,
+        queryset.order_by("pk"),
+        change,
+        lambda count: (
+            ngettext("%(count)d ticket updated.", "%(count)d tickets updated.", count) % {"count": count}
+        ),
+    )
 
 
 def _intermediate_page(modeladmin, request, queryset, *, form, action: str, title: str, button: str):
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "opts": modeladmin.model._meta,
-        "tickets": queryset.select_related("organization").order_by("pk"),
-        "form": form,
-        "action": action,
-        "button": button,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "media": modeladmin.media,
-    }
-    return TemplateResponse(request, "admin/helpdesk/ticket/action_form.html", context)
+    return choose_then_apply(
+        modeladmin,
+        request,
+        queryset.select_related("organization").order_by("pk"),
+        form=form,
+        action=action,
+        title=title,
+        button=button,
+        row_template="admin/helpdesk/ticket/_action_row.html",
+        # Merging asks which ticket to keep: the choice itself lists the tickets.
+        list_rows=action != "merge_selected",
+    )
 
 
 @admin.action(description=gettext_lazy("Assign to me"), permissions=["change"])
