@@ -19,6 +19,8 @@ AGENT_PERMISSIONS = [
     ("helpdesk", "add_attachment"),
     ("helpdesk", "add_cannedresponse"),
     ("helpdesk", "change_cannedresponse"),
+    # Their own API keys (the admin shows each agent only theirs).
+    ("helpdesk", "add_apikey"),
     ("knowledgebase", "view_"),
     ("knowledgebase", "add_"),
     ("knowledgebase", "change_"),

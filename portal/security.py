@@ -13,7 +13,6 @@ add, so at most FAILURE_LIMIT passwords are tried per cool-off however many requ
 together. Axes still keeps the records, answers later attempts and renders the lockout.
 """
 
-import ipaddress
 import logging
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -25,6 +24,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from core.http import client_ip as core_client_ip
 from portal.services import limits
 
 logger = logging.getLogger(__name__)
@@ -39,25 +39,8 @@ def normalise_username(value: str) -> str:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT proxies stand in front.
-
-    Each trusted proxy appends the address it received the request from to X-Forwarded-For,
-    so the client as seen by the outermost trusted proxy is TRUSTED_PROXY_COUNT entries from
-    the right. Entries further left were written by the client and prove nothing; with no
-    trusted proxy the header is ignored altogether.
-    """
-    address = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        # Fewer entries than proxies: the request did not come through them all; trust only the peer.
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
+    """The client's address (core.http.client_ip); kept here because settings name this path."""
+    return core_client_ip(request)
 
 
 def login_username(request: HttpRequest | None, credentials: dict | None) -> str | None:

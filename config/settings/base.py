@@ -261,10 +261,24 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # No BasicAuthentication: an integration must not store a person's password.
+        # No BasicAuthentication: an integration must not store a person's password; it uses
+        # an API key (helpdesk/api/authentication.py), which its owner can revoke alone.
+        "helpdesk.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        # A key may do only what its scopes allow; each viewset names the scopes it needs.
+        "helpdesk.api.permissions.HasKeyScope",
+    ],
+    # Counted in the default cache, shared by every worker; client addresses come from
+    # core.http.client_ip (TRUSTED_PROXY_COUNT), so a forged X-Forwarded-For gains nothing.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "helpdesk.api.throttles.AnonThrottle",
+        "helpdesk.api.throttles.UserThrottle",
+        "helpdesk.api.throttles.KeyThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min", "key": "600/min"},
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -34,7 +34,8 @@ from django.utils.http import urlsafe_base64_encode
 
 from community.tests.crawl import community_world
 from core import clock
-from helpdesk.models import PluginVersion, SatisfactionRating, Ticket
+from helpdesk.models import ApiScope, PluginVersion, SatisfactionRating, Ticket
+from helpdesk.services.api_keys import create_api_key
 from helpdesk.services.attachments import store_attachment
 from helpdesk.services.workflow import set_status
 from helpdesk.tests.factories import (
@@ -179,6 +180,7 @@ def build_world() -> World:
         version="3.2.1", defaults={"released_on": date(2025, 6, 1)}
     )
     Synonym.objects.create(terms="红冲, 红字冲销")
+    api_key, _plain = create_api_key(owner=customer, name="ERP 同步", scopes=[ApiScope.TICKETS_READ])
     start_submission(user=customer, summary="金蝶收款单生成凭证失败")
     # A locked-out sign-in, for the lockout pages in admin (django-axes).
     AccessAttempt.objects.create(
@@ -206,6 +208,7 @@ def build_world() -> World:
         ("knowledgebase:training-signup", "pk"): [training.pk],
         ("knowledgebase:training-cancel", "pk"): [training.pk],
         ("helpdesk:attachment_download", "pk"): [attachment.pk],
+        ("portal:api_key_revoke", "pk"): [api_key.pk],
         ("ticket-detail", "pk"): [ticket.pk],
         ("ticket-messages", "pk"): [ticket.pk],
         ("ticket-reply", "pk"): [ticket.pk],

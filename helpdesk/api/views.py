@@ -18,6 +18,7 @@ from helpdesk.services.conversation import Visibility, add_reply
 from helpdesk.services.versions import StaleTicket, change_properties, describe
 
 from .filters import TicketFilter
+from .permissions import TICKETS_READ, TICKETS_WRITE
 from .serializers import (
     CategorySerializer,
     MessageSerializer,
@@ -67,6 +68,10 @@ class PluginVersionViewSet(viewsets.ReadOnlyModelViewSet):
 
 class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
+    # Checked by HasKeyScope for requests made with an API key; categories and plugin
+    # versions name none, so any valid key (or a session) reads them.
+    read_scope = TICKETS_READ
+    write_scope = TICKETS_WRITE
     serializer_class = TicketSerializer
     filterset_class = TicketFilter
     ordering_fields = ["created_at", "updated_at", "priority", "first_response_due_at"]

@@ -1,5 +1,6 @@
 """Helpdesk models, one module per concern."""
 
+from .api_keys import ApiKey, ApiScope
 from .choices import (
     OPEN_STATUSES,
     PAUSED_STATUSES,
@@ -36,6 +37,8 @@ __all__ = [
     "DESCRIPTION_FIELDS",
     "OPEN_STATUSES",
     "PAUSED_STATUSES",
+    "ApiKey",
+    "ApiScope",
     "Attachment",
     "BusinessCalendar",
     "BusinessHours",

@@ -8,7 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import EmailKind
+from helpdesk.models import ApiScope, EmailKind
 from helpdesk.models.choices import timezone_choices
 from helpdesk.services.outbox import queue_email
 
@@ -99,6 +99,15 @@ class ProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         default = _("Organization's time zone (%(tz)s)") % {"tz": organization_timezone}
         self.fields["timezone"].choices = [("", default), *timezone_choices()]
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(
+        label=_("Key name"), max_length=100, help_text=_("Where the key is used, e.g. “ERP sync”.")
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("What the key may do"), choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple
+    )
 
 
 class InviteForm(forms.Form):

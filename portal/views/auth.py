@@ -8,13 +8,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from helpdesk.models import ApiKey
+from helpdesk.services import api_keys
 from portal.forms.auth import (
+    ApiKeyForm,
     EmailAuthenticationForm,
     InviteForm,
     OutboxPasswordResetForm,
@@ -144,20 +147,40 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("portal:home")
 
 
+def _profile_page(
+    request: HttpRequest,
+    *,
+    form: ProfileForm | None = None,
+    key_form: ApiKeyForm | None = None,
+    new_key: str = "",
+) -> HttpResponse:
+    user, customer = request.user, request.user.customer_profile
+    if form is None:
+        initial = {
+            "full_name": user.full_name,
+            "phone": customer.phone,
+            "timezone": customer.timezone,
+            "language": customer.language,
+        }
+        form = ProfileForm(initial=initial, organization_timezone=customer.organization.timezone)
+    context = {
+        "form": form,
+        "customer": customer,
+        "api_keys": user.api_keys.all(),
+        "key_form": key_form or ApiKeyForm(),
+        "new_key": new_key,
+    }
+    return render(request, "portal/account/profile.html", context)
+
+
 @customer_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _profile_page(request)
     user, customer = request.user, request.user.customer_profile
-    initial = {
-        "full_name": user.full_name,
-        "phone": customer.phone,
-        "timezone": customer.timezone,
-        "language": customer.language,
-    }
-    form = ProfileForm(
-        request.POST or None, initial=initial, organization_timezone=customer.organization.timezone
-    )
-    if request.method == "POST" and form.is_valid():
+    form = ProfileForm(request.POST, organization_timezone=customer.organization.timezone)
+    if form.is_valid():
         try:
             accounts.update_profile(user=user, **form.cleaned_data)
         except ValidationError as exc:
@@ -165,7 +188,32 @@ def profile(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your profile was saved."))
             return remember_language(redirect("portal:profile"), form.cleaned_data["language"])
-    return render(request, "portal/account/profile.html", {"form": form, "customer": customer})
+    return _profile_page(request, form=form)
+
+
+@customer_required
+@require_POST
+def api_key_create(request: HttpRequest) -> HttpResponse:
+    key_form = ApiKeyForm(request.POST)
+    if key_form.is_valid():
+        try:
+            _key, plain = api_keys.create_api_key(owner=request.user, **key_form.cleaned_data)
+        except ValidationError as exc:
+            key_form.add_error(None, exc)
+        else:
+            # Rendered, not redirected: the plain key then never sits in a session or cookie,
+            # and this response is the only time it is shown.
+            return _profile_page(request, new_key=plain)
+    return _profile_page(request, key_form=key_form)
+
+
+@customer_required
+@require_POST
+def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    key = get_object_or_404(ApiKey, pk=pk, owner=request.user)
+    api_keys.revoke_api_key(key=key, actor=request.user)
+    messages.success(request, _("The key “%(name)s” was revoked.") % {"name": key.name})
+    return redirect("portal:profile")
 
 
 @login_required
