@@ -302,6 +302,9 @@ SPECTACULAR_SETTINGS = {
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 ATTACHMENT_MAX_PER_MESSAGE = 5
 OUTBOX_MAX_ATTEMPTS = 8
+# How long a worker's claim on a mail keeps other workers off it; a claim whose worker died
+# expires after this (docs/operations.md, "Mail: the outbox lease").
+OUTBOX_LEASE_SECONDS = 45
 
 LOGGING = {
     "version": 1,

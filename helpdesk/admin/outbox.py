@@ -42,6 +42,7 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
         "last_error",
         "next_attempt_at",
         "claimed_at",
+        "claimed_until",
         "sent_at",
         "created_at",
     ]

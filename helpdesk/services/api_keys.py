@@ -28,6 +28,13 @@ def _hash(secret: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), secret.encode(), hashlib.sha256).hexdigest()
 
 
+def scopes_for(user: User) -> list[str]:
+    """The scopes `user` may give a key: reports only to those who may read them."""
+    return [
+        s for s in ApiScope.values if s != ApiScope.REPORTS_READ or user.has_perm("helpdesk.view_reports")
+    ]
+
+
 def create_api_key(
     *, owner: User, name: str, scopes: list[str], now: datetime | None = None
 ) -> tuple[ApiKey, str]:
@@ -42,6 +49,14 @@ def create_api_key(
         )
     if not scopes:
         raise ValidationError({"scopes": _("Choose at least one scope.")})
+    refused = set(scopes) - set(scopes_for(owner))
+    if refused:
+        raise ValidationError(
+            {
+                "scopes": _("You may not give a key this scope: %(scopes)s")
+                % {"scopes": ", ".join(sorted(refused))}
+            }
+        )
     while True:
         # Hex keeps the prefix free of "_", which separates the parts of the key.
         prefix = secrets.token_hex(PREFIX_LENGTH // 2)

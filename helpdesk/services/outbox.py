@@ -35,16 +35,13 @@ from helpdesk.models import EmailKind, OutboundEmail, Ticket
 
 logger = logging.getLogger(__name__)
 
-# 45 s plus one flush interval (10 s in scripts/run.sh) reclaims a dead worker's row within a
-# minute, while staying well above the SMTP socket timeout (10 s a command in base settings).
-DEFAULT_LEASE_SECONDS = 45
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 6 * 3600
 
 
 def lease() -> timedelta:
     """How long a claim keeps other workers off a row (setting `OUTBOX_LEASE_SECONDS`)."""
-    return timedelta(seconds=getattr(settings, "OUTBOX_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
+    return timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
 
 
 def queue_email(

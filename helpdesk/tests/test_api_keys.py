@@ -196,3 +196,15 @@ def test_the_refusal_is_translated():
     response = client.get("/api/v1/tickets/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 401
     assert response.json()["detail"] == "API 密钥不存在或已被吊销。"
+
+
+def test_only_those_who_may_read_reports_give_a_key_the_reports_scope():
+    from django.core.exceptions import ValidationError
+
+    from helpdesk.services.api_keys import scopes_for
+
+    customer = CustomerFactory()
+    assert ApiScope.REPORTS_READ not in scopes_for(customer)
+    with pytest.raises(ValidationError, match="may not give a key this scope: reports:read"):
+        create_api_key(owner=customer, name="BI", scopes=[ApiScope.REPORTS_READ])
+    assert not ApiKey.objects.filter(owner=customer).exists()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import ApiScope, EmailKind
 from helpdesk.models.choices import timezone_choices
+from helpdesk.services.api_keys import scopes_for
 from helpdesk.services.outbox import queue_email
 
 
@@ -108,6 +109,12 @@ class ApiKeyForm(forms.Form):
     scopes = forms.MultipleChoiceField(
         label=_("What the key may do"), choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            allowed = scopes_for(user)
+            self.fields["scopes"].choices = [c for c in ApiScope.choices if c[0] in allowed]
 
 
 class InviteForm(forms.Form):

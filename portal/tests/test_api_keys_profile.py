@@ -54,3 +54,10 @@ def test_a_customer_revokes_their_key_but_not_someone_elses(customer_client):
     theirs.refresh_from_db()
     assert mine.revoked_at is not None and theirs.revoked_at is None
     assert "theirs" not in client.get(PROFILE).content.decode()
+
+
+def test_the_profile_offers_a_customer_no_reports_scope(customer_client):
+    client, _customer = customer_client
+    form = client.get(PROFILE).context["key_form"]
+    assert "reports:read" not in dict(form.fields["scopes"].choices)
+    assert "tickets:read" in dict(form.fields["scopes"].choices)

@@ -167,7 +167,7 @@ def _profile_page(
         "form": form,
         "customer": customer,
         "api_keys": user.api_keys.all(),
-        "key_form": key_form or ApiKeyForm(),
+        "key_form": key_form or ApiKeyForm(user=request.user),
         "new_key": new_key,
     }
     return render(request, "portal/account/profile.html", context)
@@ -194,7 +194,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @customer_required
 @require_POST
 def api_key_create(request: HttpRequest) -> HttpResponse:
-    key_form = ApiKeyForm(request.POST)
+    key_form = ApiKeyForm(request.POST, user=request.user)
     if key_form.is_valid():
         try:
             _key, plain = api_keys.create_api_key(owner=request.user, **key_form.cleaned_data)
