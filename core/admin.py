@@ -79,3 +79,28 @@ def choose_then_apply(
         "media": modeladmin.media + form.media,
     }
     return TemplateResponse(request, "admin/core/action_form.html", context)
+
+
+def choose_and_apply(
+    modeladmin,
+    request,
+    queryset,
+    *,
+    form_class,
+    apply: Callable[[Any, dict], object],
+    done: str | Callable[[int], str],
+    action: str,
+    title: str,
+    button: str,
+    **page: Any,
+) -> TemplateResponse | None:
+    """A whole choose-then-apply action: show `form_class` on its own page; once posted and
+    valid, call `apply(row, cleaned_data)` for each row (see `apply_each`). `page` goes to
+    `choose_then_apply` (row_template, list_rows)."""
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        apply_each(modeladmin, request, queryset, lambda row: apply(row, form.cleaned_data), done)
+        return None
+    return choose_then_apply(
+        modeladmin, request, queryset, form=form, action=action, title=title, button=button, **page
+    )

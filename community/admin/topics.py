@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import apply_each, choose_then_apply
+from core.admin import apply_each, choose_and_apply, choose_then_apply
 from core.admin_site import admin_site
 from core.forms import add_service_errors
 from helpdesk.models import Category, Ticket
@@ -113,22 +113,13 @@ def unhide_selected(modeladmin, request, queryset):
 
 @admin.action(description=gettext_lazy("Move to another board…"), permissions=["change"])
 def move_selected(modeladmin, request, queryset):
-    form = MoveForm(request.POST if "apply" in request.POST else None)
-    if form.is_bound and form.is_valid():
-        board = form.cleaned_data["board"]
-        apply_each(
-            modeladmin,
-            request,
-            queryset,
-            lambda topic: moderation.move_topic(topic=topic, board=board, actor=request.user),
-            _("%(count)d topics moved."),
-        )
-        return None
-    return choose_then_apply(
+    return choose_and_apply(
         modeladmin,
         request,
         queryset,
-        form=form,
+        form_class=MoveForm,
+        apply=lambda topic, data: moderation.move_topic(topic=topic, board=data["board"], actor=request.user),
+        done=_("%(count)d topics moved."),
         action="move_selected",
         title=_("Move topics"),
         button=_("Move"),
@@ -137,22 +128,15 @@ def move_selected(modeladmin, request, queryset):
 
 @admin.action(description=gettext_lazy("Merge into another topic…"), permissions=["change"])
 def merge_selected(modeladmin, request, queryset):
-    form = TopicIdForm(request.POST if "apply" in request.POST else None)
-    if form.is_bound and form.is_valid():
-        target = form.cleaned_data["target"]
-        apply_each(
-            modeladmin,
-            request,
-            queryset,
-            lambda topic: moderation.merge_topics(source=topic, target=target, actor=request.user),
-            _("%(count)d topics merged."),
-        )
-        return None
-    return choose_then_apply(
+    return choose_and_apply(
         modeladmin,
         request,
         queryset,
-        form=form,
+        form_class=TopicIdForm,
+        apply=lambda topic, data: moderation.merge_topics(
+            source=topic, target=data["target"], actor=request.user
+        ),
+        done=_("%(count)d topics merged."),
         action="merge_selected",
         title=_("Merge topics"),
         button=_("Merge"),
@@ -161,24 +145,15 @@ def merge_selected(modeladmin, request, queryset):
 
 @admin.action(description=gettext_lazy("Close as a duplicate of…"), permissions=["change"])
 def duplicate_selected(modeladmin, request, queryset):
-    form = TopicIdForm(request.POST if "apply" in request.POST else None)
-    if form.is_bound and form.is_valid():
-        original, note = form.cleaned_data["target"], form.cleaned_data["note"]
-        apply_each(
-            modeladmin,
-            request,
-            queryset,
-            lambda topic: moderation.close_as_duplicate(
-                topic=topic, original=original, actor=request.user, note=note
-            ),
-            _("%(count)d topics closed as duplicates."),
-        )
-        return None
-    return choose_then_apply(
+    return choose_and_apply(
         modeladmin,
         request,
         queryset,
-        form=form,
+        form_class=TopicIdForm,
+        apply=lambda topic, data: moderation.close_as_duplicate(
+            topic=topic, original=data["target"], actor=request.user, note=data["note"]
+        ),
+        done=_("%(count)d topics closed as duplicates."),
         action="duplicate_selected",
         title=_("Close as a duplicate"),
         button=_("Close as duplicate"),

@@ -10,24 +10,22 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.admin import apply_each, choose_then_apply
+from core.admin import apply_each, choose_and_apply, choose_then_apply
 from helpdesk.models import Ticket
 from helpdesk.services.tickets import assign_ticket, merge_tickets, set_priority
 from helpdesk.services.workflow import set_status
 
 from .forms import MergeForm, PriorityActionForm, StatusActionForm
 
+ROW_TEMPLATE = "admin/helpdesk/ticket/_action_row.html"
+
+
+def _tickets_updated(count: int) -> str:
+    return ngettext("%(count)d ticket updated.", "%(count)d tickets updated.", count) % {"count": count}
+
 
 def _apply_each(modeladmin, request, queryset: QuerySet[Ticket], change: Callable[[Ticket], object]) -> None:
-    apply_each(
-        modeladmin,
-        request,
-        queryset.order_by("pk"),
-        change,
-        lambda count: (
-            ngettext("%(count)d ticket updated.", "%(count)d tickets updated.", count) % {"count": count}
-        ),
-    )
+    apply_each(modeladmin, request, queryset.order_by("pk"), change, _tickets_updated)
 
 
 def _intermediate_page(modeladmin, request, queryset, *, form, action: str, title: str, button: str):
@@ -39,7 +37,7 @@ def _intermediate_page(modeladmin, request, queryset, *, form, action: str, titl
         action=action,
         title=title,
         button=button,
-        row_template="admin/helpdesk/ticket/_action_row.html",
+        row_template=ROW_TEMPLATE,
         # Merging asks which ticket to keep: the choice itself lists the tickets.
         list_rows=action != "merge_selected",
     )
@@ -58,13 +56,17 @@ def assign_to_me(modeladmin, request, queryset):
 def _choose_and_apply(modeladmin, request, queryset, *, form_class, field, apply, action, title, button):
     """An action that first asks for one value (a status, a priority), then applies it to each
     selected ticket through a service."""
-    form = form_class(request.POST if "apply" in request.POST else None)
-    if form.is_bound and form.is_valid():
-        value = form.cleaned_data[field]
-        _apply_each(modeladmin, request, queryset, lambda ticket: apply(ticket, value))
-        return None
-    return _intermediate_page(
-        modeladmin, request, queryset, form=form, action=action, title=title, button=button
+    return choose_and_apply(
+        modeladmin,
+        request,
+        queryset.select_related("organization").order_by("pk"),
+        form_class=form_class,
+        apply=lambda ticket, data: apply(ticket, data[field]),
+        done=_tickets_updated,
+        action=action,
+        title=title,
+        button=button,
+        row_template=ROW_TEMPLATE,
     )
 
 
