@@ -11,6 +11,9 @@ relevance  BM25F over the fields: per field the term frequency is length-normali
 coverage   the idf-weighted share of the query's terms the document satisfies. A long
            question is ranked by how much of it a document answers, not dropped for a
            missing particle; a rare word counts for more than a common one.
+proximity  query words that stand side by side in a title or body (within a few tokens,
+           either order: 凭证生成失败 and 生成凭证失败 are the same phrase) count for more
+           than the same words scattered over a long text.
 boosts     exact title and error-code matches first; FAQ answers and solved topics, recent
            and often-helpful items slightly higher; the customer's ERP system favoured when
            the caller names one (the wizard), other systems' articles slightly lower.
@@ -24,7 +27,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .query import ParsedQuery
-from .tokenize import Alternative, clean
+from .tokenize import Alternative, clean, is_cjk
+from .vocabulary import LIGHT_WORDS
 
 K1 = 2.0
 # (name, weight, b, typical length in tokens). Lengths are normalised against fixed typical
@@ -39,6 +43,7 @@ MIN_RESULTS = 5
 RELATIVE_FLOOR = 0.03  # of the best score: the tail of one-common-word matches is noise
 # A synonym of a word that occurs nowhere in the index carries the term (everyday phrasing).
 UNKNOWN_SYNONYM = 0.9
+LIGHT = 0.5  # a light word (设置, 问题) counts this much of its idf, in relevance and coverage
 STRONG = 0.85  # alternatives that count as "the typed words" for the title boost
 EXACT_TITLE = 2.0
 TITLE_CONTAINS_QUERY = 1.5
@@ -52,6 +57,14 @@ HELPFUL = 0.08  # at most +8 %, reached at HELPFUL_SATURATION votes
 HELPFUL_SATURATION = 20
 ERP_MATCH = 1.3
 ERP_OTHER = 0.75
+# Up to +20 % when every pair of neighbouring query words stands together in the text. The
+# window is in index tokens, which interleave a long word's sub-words (收款 收款单), so a
+# distance of 3 is still "side by side".
+# A document in the other language than the query (an English FAQ for a Chinese question,
+# reached through the bilingual vocabulary) comes after the same answer in the query's own.
+OTHER_LANGUAGE = 0.75
+PROXIMITY = 0.2
+PROXIMITY_WINDOW = 3
 
 
 @dataclass(frozen=True)
@@ -91,6 +104,9 @@ class Scored:
     score: float
     coverage: float
     matched_all: bool
+    # How many of the query's error codes, versions and identifiers the document has: a
+    # tier above the score, so the item with the code someone typed comes first.
+    codes: int = 0
 
 
 def _squash(text: str) -> str:
@@ -107,10 +123,27 @@ def _tf(counter: Counter, alternative: Alternative) -> int:
 class _Fields:
     def __init__(self, candidate: Candidate) -> None:
         self.counters = []
+        self.sequences: list[list[str]] = []
         for name, weight, b, typical in FIELDS:
             tokens = getattr(candidate, f"{name}_norm").split()
             norm = max(1 - b + b * len(tokens) / typical, MIN_LENGTH_NORM)
             self.counters.append((Counter(tokens), weight / norm))
+            self.sequences.append(tokens)
+
+    def near(self, first: frozenset[str], second: frozenset[str]) -> bool:
+        """Whether a token of `first` and one of `second` stand within the window in one field."""
+        for tokens in self.sequences:
+            last_first = last_second = -PROXIMITY_WINDOW - 1
+            for position, token in enumerate(tokens):
+                if token in first:
+                    if position - last_second <= PROXIMITY_WINDOW:
+                        return True
+                    last_first = position
+                if token in second:
+                    if position - last_first <= PROXIMITY_WINDOW and token not in first:
+                        return True
+                    last_second = position
+        return False
 
     def weighted_tf(self, alternative: Alternative) -> tuple[float, bool]:
         total, in_title = 0.0, False
@@ -141,12 +174,15 @@ def _options(query: ParsedQuery, corpus: Corpus) -> list[tuple[list[_Option], fl
     for term in query.terms:
         primary = next((a for a in term.alternatives if a.weight == 1.0 and not a.synonym), None)
         ceiling = corpus.idf(primary) if primary is not None and corpus.known(primary) else None
+        light = LIGHT if term.text in LIGHT_WORDS else 1.0
+        if ceiling is not None:
+            ceiling *= light
         options = []
         for a in term.alternatives:
             if not corpus.known(a):
                 continue
             weight = UNKNOWN_SYNONYM if a.synonym and ceiling is None else a.weight
-            idf = corpus.idf(a) if ceiling is None else min(corpus.idf(a), ceiling)
+            idf = light * corpus.idf(a) if ceiling is None else min(light * corpus.idf(a), ceiling)
             options.append(_Option(a, weight * idf, a.weight >= STRONG and not a.synonym, weight))
         out.append(
             (options, ceiling if ceiling is not None else max((o.value for o in options), default=0.0))
@@ -172,6 +208,27 @@ def _boost(candidate: Candidate, *, now: datetime | None, erp_system: str | None
     return boost
 
 
+def _chinese(text: str) -> bool | None:
+    """True for Chinese text, False for text in Latin letters only, None when there are no letters."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return None
+    return any(is_cjk(c) for c in letters)
+
+
+def _proximity(fields: _Fields, matched: Sequence[frozenset[str] | None]) -> float:
+    """The share of neighbouring query terms (as typed) that stand together in the document.
+
+    A pair counts only when the document has both words; a term it lacks neither helps nor
+    breaks the phrase of the words around it.
+    """
+    present = [tokens for tokens in matched if tokens]
+    pairs = list(zip(present, present[1:], strict=False))
+    if not pairs:
+        return 0.0
+    return sum(fields.near(a, b) for a, b in pairs) / (len(matched) - 1)
+
+
 def score_candidates(
     query: ParsedQuery,
     candidates: Sequence[Candidate],
@@ -184,13 +241,16 @@ def score_candidates(
     terms = _options(query, corpus)
     whole = sum(weight for _, weight in terms)
     squashed_query = _squash(query.text)
+    query_chinese = _chinese(query.text)
     out = []
     for candidate in candidates:
         fields = _Fields(candidate)
         relevance = covered = title_covered = 0.0
         matched_all, code_hits = True, 0
+        matched_tokens: list[frozenset[str] | None] = []
         for term, (options, weight) in zip(query.terms, terms, strict=True):
             best, in_title, credit = 0.0, False, 0.0
+            found: set[str] = set()
             for option in options:
                 wtf, title_hit = fields.weighted_tf(option.alternative)
                 if not wtf:
@@ -199,9 +259,13 @@ def score_candidates(
                 in_title = in_title or (title_hit and option.strong)
                 # A synonym answers the term; a sub-word (收款 of 收款凭证) only in part.
                 credit = max(credit, 1.0 if option.alternative.synonym else option.weight)
+                if not option.alternative.prefix:
+                    found.update(option.alternative.tokens)
             if not best:
                 matched_all = False
+                matched_tokens.append(None)
                 continue
+            matched_tokens.append(frozenset(found))
             relevance += best
             covered += weight * min(credit, 1.0)
             title_covered += weight if in_title else 0.0
@@ -217,10 +281,13 @@ def score_candidates(
             score *= TITLE_CONTAINS_QUERY
         if whole:
             score *= 1 + TITLE_COVERAGE * (title_covered / whole) ** 2
+        score *= 1 + PROXIMITY * _proximity(fields, matched_tokens)
+        if query_chinese is not None and _chinese(candidate.title) is not query_chinese:
+            score *= OTHER_LANGUAGE
         score *= CODE_MATCH**code_hits
         score *= _boost(candidate, now=now, erp_system=erp_system)
-        out.append(Scored(candidate.pk, score, coverage, matched_all))
-    out.sort(key=lambda s: (-s.score, s.pk))
+        out.append(Scored(candidate.pk, score, coverage, matched_all, code_hits))
+    out.sort(key=lambda s: (-s.codes, -s.score, s.pk))
     return out
 
 
@@ -250,12 +317,14 @@ def keep(
         return [s for s in scored if s.matched_all]
     if not scored:
         return []
-    floor = scored[0].score * RELATIVE_FLOOR
+    floor = max(s.score for s in scored) * RELATIVE_FLOOR
     minimum = strictness.min_coverage if terms >= 3 else 0.0
     above = [s for s in scored if s.score >= floor]
     kept = [s for s in above if s.coverage >= minimum]
     if len(kept) < strictness.fill_to:
         shown = {s.pk for s in kept}
         extra = [s for s in above if s.pk not in shown and s.coverage >= minimum / 2]
-        kept = sorted(kept + extra[: strictness.fill_to - len(kept)], key=lambda s: (-s.score, s.pk))
+        kept = sorted(
+            kept + extra[: strictness.fill_to - len(kept)], key=lambda s: (-s.codes, -s.score, s.pk)
+        )
     return kept

@@ -7,8 +7,14 @@
   need not contain (如何, 怎么, 为什么, 吗, 了, 的 …). They are dropped on both sides.
   Single characters that are often half of a word (上 of 上传, 用 of 用不了) stay out of it:
   when the dictionary cuts a phrase oddly, dropping them would drop the meaning.
+- LIGHT_WORDS: words a question carries that narrow it only a little (设置, 处理, 问题 …):
+  they still match, at half the weight, so 凭证规则科目设置 is about 凭证规则 and 科目 first.
 - EVERYDAY_SYNONYMS: how customers say it → how the articles say it. Seeded as editable
   `Synonym` rows by search migration 0003; editors change them in admin.
+- BILINGUAL_SYNONYMS: the product's English words beside the Chinese ones (voucher 凭证,
+  attachment 附件 …), so an English summary ("voucher broken") finds the Chinese articles
+  and a Chinese question finds the English ones. Seeded as editable `Synonym` rows by search
+  migration 0004, like the everyday phrasing.
 - ERP_KEYWORDS: the words that tie a document to one ERP system, for the wizard's favour.
 """
 
@@ -32,11 +38,17 @@ _STOPWORDS = (
     "如何 怎么 怎么办 怎样 怎么样 怎么回事 为什么 为何 什么 什么样 啥 咋 咋办 吗 呢 吧 啊 呀 哦 嘛 么 "
     "了 的 地 得 之 是 我 我们 你 你们 您 他 她 它 他们 这 那 这个 那个 这里 那里 这样 那样 一下 "
     "请问 请 想 想要 要 能 能否 可以 可否 会 应该 需要 该 哪 哪里 哪个 哪些 哪儿 多少 几 和 与 及 或 "
-    "在 把 被 就 都 也 还 又 才 时候 一个 "
+    "在 把 被 就 都 也 还 又 才 时候 一个 能不能 有没有 是不是 可不可以 已经 以后 之后 的话 "
     "how do does did i to the a an is are was be my our your what why when where which can could "
     "should would will of for on in at it its this that with from by as me we you please"
 )
 STOPWORDS = frozenset(_STOPWORDS.split(" "))
+
+_LIGHT_WORDS = (
+    "设置 配置 处理 解决 问题 提示 显示 出现 操作 使用 功能 情况 方法 办法 步骤 时 "
+    "setting settings configure problem issue error message"
+)
+LIGHT_WORDS = frozenset(_LIGHT_WORDS.split(" "))
 
 # Everyday phrasing first, the product's words after; each group is one Synonym row.
 EVERYDAY_SYNONYMS = (
@@ -61,6 +73,33 @@ EVERYDAY_SYNONYMS = (
     "用友, yonyou",
     "浪潮, inspur",
     "云星空, k3 cloud, k/3 cloud",
+)
+
+# English as customers write it, beside the product's Chinese words; each group is one row.
+BILINGUAL_SYNONYMS = (
+    "voucher, vouchers, 凭证",
+    "receipt, receipts, 收款单",
+    "attachment, attachments, attach, 附件",
+    "timeout, timed out, time out, 超时",
+    "reversal, reverse, 红冲",
+    "posting, post, 过账",
+    "period, 期间",
+    "version, versions, 版本",
+    "supported, support, compatibility, 支持, 兼容",
+    "install, installation, 安装",
+    "upgrade, update, 升级",
+    "uninstall, 卸载",
+    "log in, login, sign in, 登录",
+    "password, 密码",
+    "license, licence, 授权",
+    "certificate, 证书",
+    "account, 科目",
+    "summary, 摘要",
+    "exchange rate, 汇率",
+    "sync, synchronisation, synchronization, 同步",
+    "duplicate, 重复",
+    "proxy, 代理",
+    "不行, 不行了, 坏了, 不好使, broken, not working, fails, failed, 失败",
 )
 
 # Matched as whole words (Latin) or substrings (CJK) in a document's title and tags.

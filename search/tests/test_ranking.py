@@ -169,3 +169,35 @@ def test_snippets_mark_whole_words_and_codes_as_written(doc):
 def test_no_did_you_mean_is_made_up_for_chinese(doc):
     doc("凭证卡在处理中", "卡住")
     assert search(query="打印机卡纸了", user=ANON, now=NOW).suggestion == ""
+
+
+def test_query_words_side_by_side_rank_above_the_same_words_far_apart(doc):
+    doc("附件说明", "上传附件之前请先检查网络。" + "其他内容。" * 30 + "失败后重试。")
+    doc("附件说明", "附件上传失败时请先检查网络。" + "其他内容。" * 30, object_id="near")
+    hits = search(query="附件上传失败", user=ANON, now=NOW).hits
+    assert [h.object_id for h in hits][0] == "near"
+
+
+def test_an_english_summary_finds_chinese_content_through_the_bilingual_vocabulary(doc):
+    doc("凭证生成失败怎么办", "先导出日志。", kind="faq")
+    doc("收款单列表说明", "列表只显示已审核的收款单。")
+    assert titles("voucher broken") == ["凭证生成失败怎么办"]
+
+
+def test_a_chinese_query_prefers_chinese_content_over_the_english_translation(doc):
+    # 一直转圈 is in no document: the vocabulary carries it to 超时 and to timeout alike.
+    doc("Sync timeout", "Retry later.")  # indexed first: it would win a tie
+    doc("同步超时", "稍后重试。")
+    assert titles("一直转圈") == ["同步超时", "Sync timeout"]
+
+
+def test_a_document_missing_a_light_word_ranks_above_one_missing_a_topic_word(doc):
+    doc("附件设置", "说明。", object_id="settings")  # indexed first: it would win a tie
+    doc("附件上传", "说明。", object_id="upload")
+    doc("上传和设置", "说明。")  # 上传 and 设置 equally common: only lightness tells them apart
+    hits = search(query="附件上传设置", user=ANON, now=NOW).hits
+    assert [h.object_id for h in hits][:2] == ["upload", "settings"]
+
+
+def test_the_bilingual_vocabulary_ships_as_synonym_rows_editors_can_change():
+    assert Synonym.objects.filter(terms__contains="attachment").exists()
