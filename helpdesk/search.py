@@ -1,10 +1,12 @@
 """Tickets in the shared search index (`search`), for the agents' ticket search.
 
 The index is the project's one ranked engine (jieba words on SQLite FTS5 or PostgreSQL);
-tickets are fed to it as agents-only documents of their own kind, so no customer search and
-no knowledge-base page ever shows them. The agents' search is a filter on the ticket queue,
-so it asks the ranked search for tickets that satisfy every term of the query (synonyms
-and everyday phrasing count), best first.
+tickets are fed to it as agents-only documents of their own kind, in a collection of their
+own (`Collection.TICKETS`: its own FTS5 table, its own partial GIN index), so no customer
+search and no knowledge-base query ever reads, counts or ranks them. The agents' search is a
+filter on the ticket queue: it asks for the ids of tickets that satisfy every term of the
+query (synonyms and everyday phrasing count), by relevance and then recency, without
+building a snippet for each.
 """
 
 import logging
@@ -15,7 +17,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from helpdesk.models import Ticket, TicketMessage
-from search.selectors import search
+from search.models import Collection
+from search.selectors import matching_ids
 from search.services import DocumentData, index_documents, remove_document
 
 logger = logging.getLogger(__name__)
@@ -56,6 +59,7 @@ def ticket_document(ticket: Ticket, messages: Iterable[str] = ()) -> DocumentDat
         tags=[ticket.organization.name, ticket.get_erp_system_display()],
         changed_at=ticket.updated_at,
         erp_systems=[ticket.erp_system] if ticket.erp_system else (),
+        collection=Collection.TICKETS,
     )
 
 
@@ -120,6 +124,9 @@ def unindex_ticket(ticket: Ticket) -> None:
 
 
 def matching_ticket_ids(*, query: str, user) -> list[int]:
-    """Ids of tickets that satisfy every term of `query`, most relevant first (agents only)."""
-    results = search(query=query, user=user, kinds=[KIND], limit=MAX_MATCHES, count=False, require_all=True)
-    return [int(hit.object_id) for hit in results.hits if hit.doc_type == DOC_TYPE]
+    """Ids of tickets that satisfy every term of `query`, most relevant then most recent first.
+
+    Agents only: the documents are agents-only, so anyone else gets no ids.
+    """
+    ids = matching_ids(query=query, user=user, collection=Collection.TICKETS, kinds=[KIND], limit=MAX_MATCHES)
+    return [int(object_id) for object_id in ids]

@@ -9,11 +9,15 @@ class KnowledgebaseConfig(AppConfig):
     def ready(self) -> None:
         # django.contrib.admin runs as SimpleAdminConfig (no autodiscover).
         from core import registry
+        from search import labels
 
         from . import admin  # noqa: F401
         from .admin.articles import create_article_from_ticket
+        from .models import Kind
         from .panels import PANELS
 
         registry.ticket_admin_actions.register("knowledgebase.draft_article", create_article_from_ticket)
+        for kind, label in Kind.choices:  # search badges in the reader's language
+            labels.register(kind, label)
         for order, panel in enumerate(PANELS):
             registry.home_panels.register(panel.key, panel, order=order * 10)

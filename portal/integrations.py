@@ -12,8 +12,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 
 from helpdesk.models import Ticket, User
+from knowledgebase.services.search_log import log_search
 from portal.models import SubmissionAttempt
 from portal.services import deflection
 from search.selectors import suggest
@@ -50,6 +52,17 @@ def suggestions(*, user: User, query: str, limit: int = 5) -> list[dict[str, str
         }
         for h in hits
     ]
+
+
+def log_summary(*, user: User, summary: str, results: int) -> None:
+    """A wizard summary counts as a search in the admin's analytics (written after the response)."""
+    log_search(query=summary, results=results, user=user)
+
+
+def search_url(query: str) -> str | None:
+    """The search page for `query`, offered when the suggestions found nothing."""
+    url = url_or_none("search")
+    return f"{url}?{urlencode({'q': query})}" if url and query else url
 
 
 def start_submission(*, user: User, summary: str, now: datetime | None = None) -> SubmissionAttempt:

@@ -6,10 +6,17 @@ how many documents there are, in how many of them each token occurs (for idf), a
 documents are the best candidates for a query. The final order is not theirs: it is
 computed in `search.scoring` from the stored tokens, so both databases agree.
 
+Each collection (`search.models.Collection`: public content, tickets) has an index of its own:
+an FTS5 table per collection on SQLite, a partial GIN index per collection on PostgreSQL, and
+its own size and document frequencies, so a knowledge-base query never reads, counts or
+ranks ticket documents however many there are.
+
 Tokens are letters, digits, CJK characters and the . and _ inside versions and identifiers,
 so quoting them inside the query languages needs no escaping.
 """
 
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +24,7 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from search.models import SearchDocument
+from search.models import Collection, SearchDocument
 
 from .tokenize import Alternative
 
@@ -37,6 +44,12 @@ RARE, COMMON, VERY_COMMON = 0, 1, 2
 SUBWORDS_MATCH_FROM = 0.85  # tokenize.COMPOUND_WEIGHT: the word, or all its parts
 
 
+# A collection this large is counted at most once a minute per process: its size only sets
+# the idf scale, and counting a million index entries per query is what made search slow.
+EXACT_COUNT_BELOW = 20_000
+COUNT_TTL_SECONDS = 60.0
+
+
 @dataclass(frozen=True)
 class Filters:
     visibilities: tuple[str, ...]
@@ -44,6 +57,14 @@ class Filters:
     now: datetime
     limit: int
     offset: int
+    collection: str = Collection.CONTENT
+
+
+def checked_collection(collection: str) -> str:
+    """The collection name, refused unless it is one of ours (it is spliced into SQL)."""
+    if collection not in Collection.values:
+        raise ValueError(f"unknown search collection {collection!r}")
+    return str(collection)
 
 
 @dataclass(frozen=True)
@@ -56,9 +77,9 @@ class PlannedTerm:
 
 
 def visible_documents(filters: Filters) -> QuerySet[SearchDocument]:
-    qs = SearchDocument.objects.filter(visibility__in=filters.visibilities).filter(
-        Q(published_at__isnull=True) | Q(published_at__lte=filters.now)
-    )
+    qs = SearchDocument.objects.filter(
+        collection=filters.collection, visibility__in=filters.visibilities
+    ).filter(Q(published_at__isnull=True) | Q(published_at__lte=filters.now))
     if filters.kinds:
         qs = qs.filter(kind__in=filters.kinds)
     return qs
@@ -110,35 +131,70 @@ def meta_tokens(doc: SearchDocument) -> str:
     return f"vis_{doc.visibility} kind_{doc.kind}"
 
 
-def count_documents() -> int:
+_counts: dict[tuple[str, str], tuple[int, float]] = {}
+_counts_lock = threading.Lock()
+
+
+def count_documents(collection: str = Collection.CONTENT) -> int:
+    """How many documents the collection holds (exact while small, a minute old at most when large)."""
+    key = (connection.alias, checked_collection(collection))
+    cached = _counts.get(key)
+    if cached is not None and time.monotonic() - cached[1] < COUNT_TTL_SECONDS:
+        return cached[0]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {TABLE}")
-        return cursor.fetchone()[0]
+        cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE collection = %s", [key[1]])
+        count = cursor.fetchone()[0]
+    with _counts_lock:
+        if count >= EXACT_COUNT_BELOW:
+            _counts[key] = (count, time.monotonic())
+        else:
+            _counts.pop(key, None)
+    return count
 
 
 class SqliteBackend:
+    TABLES = {Collection.CONTENT: "search_fts", Collection.TICKETS: "search_fts_tickets"}
+
+    @classmethod
+    def table(cls, collection: str) -> str:
+        return cls.TABLES[checked_collection(collection)]
+
     def write(self, docs: Sequence[SearchDocument]) -> None:
         with connection.cursor() as cursor:
-            cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(d.pk,) for d in docs])
-            cursor.executemany(
-                "INSERT INTO search_fts (rowid, title, tags, body, meta) VALUES (%s, %s, %s, %s, %s)",
-                [(d.pk, d.title_norm, d.tags_norm, d.body_norm, meta_tokens(d)) for d in docs],
-            )
+            # A document may have moved between collections: it leaves every table first.
+            for table in self.TABLES.values():
+                cursor.executemany(f"DELETE FROM {table} WHERE rowid = %s", [(d.pk,) for d in docs])
+            for collection, table in self.TABLES.items():
+                rows = [
+                    (d.pk, d.title_norm, d.tags_norm, d.body_norm, meta_tokens(d))
+                    for d in docs
+                    if d.collection == collection
+                ]
+                if rows:
+                    cursor.executemany(
+                        f"INSERT INTO {table} (rowid, title, tags, body, meta) VALUES (%s, %s, %s, %s, %s)",
+                        rows,
+                    )
 
     def delete(self, pks: Sequence[int]) -> None:
         with connection.cursor() as cursor:
-            cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(pk,) for pk in pks])
+            for table in self.TABLES.values():
+                cursor.executemany(f"DELETE FROM {table} WHERE rowid = %s", [(pk,) for pk in pks])
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM search_fts")
+            for table in self.TABLES.values():
+                cursor.execute(f"DELETE FROM {table}")
 
-    def document_frequencies(self, tokens: Sequence[str]) -> dict[str, int]:
+    def document_frequencies(
+        self, tokens: Sequence[str], collection: str = Collection.CONTENT
+    ) -> dict[str, int]:
         if not tokens:
             return {}
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT term, doc FROM search_fts_vocab WHERE term IN ({', '.join(['%s'] * len(tokens))})",
+                f"SELECT term, doc FROM {self.table(collection)}_vocab "
+                f"WHERE term IN ({', '.join(['%s'] * len(tokens))})",
                 list(tokens),
             )
             return dict(cursor.fetchall())
@@ -166,11 +222,12 @@ class SqliteBackend:
             expression += " AND {meta} : (" + " OR ".join(f'"kind_{k}"' for k in filters.kinds) + ")"
         return expression
 
-    def ranked(self, expression: str, limit: int) -> list[int]:
+    def ranked(self, expression: str, limit: int, collection: str = Collection.CONTENT) -> list[int]:
+        table = self.table(collection)
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
-                "ORDER BY bm25(search_fts, 5.0, 3.0, 1.0, 0.0), rowid LIMIT %s",
+                f"SELECT rowid FROM {table} WHERE {table} MATCH %s "
+                f"ORDER BY bm25({table}, 5.0, 3.0, 1.0, 0.0), rowid LIMIT %s",
                 [expression, limit],
             )
             return [row[0] for row in cursor.fetchall()]
@@ -180,11 +237,34 @@ class SqliteBackend:
     ) -> tuple[list[int], bool]:
         """Up to `limit` document ids, best first, and whether there may be more."""
         return all_then_any(
-            lambda every, n: self.ranked(self.match_expression(terms, filters, require_all=every), n),
+            lambda every, n: self.ranked(
+                self.match_expression(terms, filters, require_all=every), n, filters.collection
+            ),
             limit=limit,
             require_all=require_all,
             several=len(matchable(terms)) > 1,
         )
+
+    # bm25 is negative, better is lower; relevance counts in steps of this much.
+    IDS_STEP = 0.5
+
+    def ranked_ids(self, terms: Sequence[PlannedTerm], filters: Filters, *, limit: int) -> list[str]:
+        """Object ids of documents satisfying every term: relevance in steps, then the most recent.
+
+        One query, no document text read: for a filter over many documents (agents' ticket
+        search) where a page shows references, not snippets.
+        """
+        table = self.table(filters.collection)
+        expression = self.match_expression(terms, filters, require_all=True)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.object_id FROM {table} f JOIN {TABLE} d ON d.id = f.rowid "
+                f"WHERE f.{table} MATCH %s AND (d.published_at IS NULL OR d.published_at <= %s) "
+                f"ORDER BY round(bm25({table}, 5.0, 3.0, 1.0, 0.0) / %s), d.changed_at DESC, d.id DESC "
+                "LIMIT %s",
+                [expression, filters.now, self.IDS_STEP, limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
 
 class PostgresBackend:
@@ -216,14 +296,18 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {TABLE} SET search_vector = NULL")
 
-    def document_frequencies(self, tokens: Sequence[str]) -> dict[str, int]:
+    def document_frequencies(
+        self, tokens: Sequence[str], collection: str = Collection.CONTENT
+    ) -> dict[str, int]:
         if not tokens:
             return {}
         counts = ", ".join(["count(*) FILTER (WHERE search_vector @@ %s::tsquery)"] * len(tokens))
         quoted = [f"'{t}'" for t in tokens]
+        # The collection is a literal so the planner picks that collection's partial index.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {counts} FROM {TABLE} WHERE search_vector @@ %s::tsquery",
+                f"SELECT {counts} FROM {TABLE} WHERE search_vector @@ %s::tsquery "
+                f"AND collection = '{checked_collection(collection)}'",
                 [*quoted, " | ".join(quoted)],
             )
             row = cursor.fetchone()
@@ -238,7 +322,8 @@ class PostgresBackend:
         quoted = [f"'{t}'{suffix}" for t in alternative.tokens]
         return quoted[0] if len(quoted) == 1 else "(" + " & ".join(quoted) + ")"
 
-    def ranked(self, terms: Sequence[PlannedTerm], filters: Filters, *, every: bool, limit: int) -> list[int]:
+    def _query(self, terms: Sequence[PlannedTerm], filters: Filters, *, every: bool) -> tuple[str, str, list]:
+        """The rank expression, the WHERE clause and their parameters."""
         groups = matchable(terms)
         queries = [" | ".join(self._alternative(a, c) for a, c in pairs) for _, pairs in groups]
         match = (" & " if every else " | ").join(f"({q})" for q in queries)
@@ -249,6 +334,7 @@ class PostgresBackend:
         )
         where = [
             "d.search_vector @@ %s::tsquery",
+            f"d.collection = '{checked_collection(filters.collection)}'",
             f"d.visibility IN ({', '.join(['%s'] * len(filters.visibilities))})",
             "(d.published_at IS NULL OR d.published_at <= %s)",
         ]
@@ -256,11 +342,30 @@ class PostgresBackend:
         if filters.kinds:
             where.append(f"d.kind IN ({', '.join(['%s'] * len(filters.kinds))})")
             params.extend(filters.kinds)
+        return rank, " AND ".join(where), params
+
+    def ranked(self, terms: Sequence[PlannedTerm], filters: Filters, *, every: bool, limit: int) -> list[int]:
+        rank, where, params = self._query(terms, filters, every=every)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id FROM (SELECT d.id, ({rank}) AS score FROM {TABLE} d WHERE {' AND '.join(where)})"
+                f"SELECT id FROM (SELECT d.id, ({rank}) AS score FROM {TABLE} d WHERE {where})"
                 " AS hits ORDER BY score DESC, id LIMIT %s",
                 [*params, limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    # ts_rank_cd × idf is positive, better is higher; relevance counts in steps of this much.
+    IDS_STEP = 0.05
+
+    def ranked_ids(self, terms: Sequence[PlannedTerm], filters: Filters, *, limit: int) -> list[str]:
+        """As SqliteBackend.ranked_ids: every term, relevance in steps, then the most recent."""
+        rank, where, params = self._query(terms, filters, every=True)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT object_id FROM (SELECT d.object_id, d.id, d.changed_at, ({rank}) AS score "
+                f"FROM {TABLE} d WHERE {where}) AS hits "
+                "ORDER BY round((score / %s)::numeric) DESC, changed_at DESC NULLS LAST, id DESC LIMIT %s",
+                [*params, self.IDS_STEP, limit],
             )
             return [row[0] for row in cursor.fetchall()]
 

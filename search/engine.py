@@ -15,9 +15,9 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.safestring import SafeString
 
 from core.clock import resolve_now
-from search.models import SearchDocument, visibilities_for
+from search.models import Collection, SearchDocument, visibilities_for
 
-from . import backends, ranking, scoring
+from . import backends, labels, ranking, scoring
 from .erp import detect_erp_systems
 from .highlight import highlight, snippet
 from .tokenize import normalise_for_index
@@ -53,6 +53,8 @@ class DocumentData:
     solved: bool = False
     popularity: int = 0
     erp_systems: Sequence[str] = ()
+    # Which index it lives in (search.models.Collection): tickets apart from public content.
+    collection: str = Collection.CONTENT
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ def index_document(
     solved: bool = False,
     popularity: int = 0,
     erp_systems: Sequence[str] = (),
+    collection: str = Collection.CONTENT,
     now: datetime | None = None,
 ) -> None:
     """Add or replace one document (keyed by doc_type + object_id)."""
@@ -124,6 +127,7 @@ def index_document(
                 solved=solved,
                 popularity=popularity,
                 erp_systems=tuple(erp_systems),
+                collection=collection,
             )
         ],
         now=now,
@@ -174,13 +178,14 @@ def _document(e: DocumentData, now: datetime) -> SearchDocument:
             solved=e.solved,
             popularity=max(int(e.popularity), 0),
             erp_systems=" ".join(sorted(set(erp)))[:100],
+            collection=backends.checked_collection(e.collection),
         )
     )
 
 
 UPDATED_FIELDS = [
     "title", "url", "kind", "kind_label", "visibility", "text", "tags_text", "title_norm", "tags_norm",
-    "body_norm", "published_at", "updated_at", "changed_at", "solved", "popularity", "erp_systems",
+    "body_norm", "published_at", "updated_at", "changed_at", "solved", "popularity", "erp_systems", "collection",
 ]  # fmt: skip
 
 
@@ -234,8 +239,9 @@ def search(
     erp_system: str | None = None,
     require_all: bool = False,
     strictness: scoring.Strictness = scoring.PAGE,
+    collection: str = Collection.CONTENT,
 ) -> SearchResults:
-    """Documents relevant to `query` that `user` may see, best first.
+    """Documents relevant to `query` that `user` may see, best first, from one collection.
 
     Ranked by relevance (`search.ranking`): a long question finds the article that answers
     most of it. `erp_system` favours documents about that system (the wizard knows the
@@ -250,7 +256,12 @@ def search(
         return results
     limit, offset = max(int(limit), 0), max(int(offset), 0)
     filters = backends.Filters(
-        visibilities=visibilities_for(user), kinds=tuple(kinds or ()), now=now, limit=limit, offset=offset
+        visibilities=visibilities_for(user),
+        kinds=tuple(kinds or ()),
+        now=now,
+        limit=limit,
+        offset=offset,
+        collection=backends.checked_collection(collection),
     )
     parsed = ranking.parse_query(query)
     if not parsed.terms or parsed.single_characters_only:
@@ -279,6 +290,39 @@ def search(
     return results
 
 
+def matching_ids(
+    *,
+    query: str,
+    user,
+    collection: str,
+    kinds: Sequence[str] | None = None,
+    limit: int = 500,
+    now: datetime | None = None,
+) -> list[str]:
+    """Object ids of the documents `user` may see that satisfy every term of `query`.
+
+    Ordered by relevance (the database's rank, in steps) and then by recency, with no
+    snippet built and no document text read: for filters over a large collection, such as
+    the agents' ticket search, where the page lists references. Synonyms and everyday
+    phrasing count as they do in `search`; lone characters match nothing here.
+    """
+    query = " ".join((query or "").split())[:200]
+    if not query:
+        return []
+    filters = backends.Filters(
+        visibilities=visibilities_for(user),
+        kinds=tuple(kinds or ()),
+        now=resolve_now(now),
+        limit=limit,
+        offset=0,
+        collection=backends.checked_collection(collection),
+    )
+    parsed = ranking.parse_query(query, prefix_last=False)
+    if not parsed.terms:
+        return []
+    return ranking.ranked_ids(parsed, filters, limit=max(int(limit), 0))
+
+
 def _checked_suggestion(suggestion: str, filters: backends.Filters) -> str:
     if not suggestion:
         return ""
@@ -297,7 +341,7 @@ def build_hits(
             title=doc.title,
             url=doc.url,
             kind=doc.kind,
-            kind_label=doc.kind_label,
+            kind_label=labels.label(doc.kind, doc.kind_label),
             snippet=snippet(doc.text, needles),
             title_html=highlight(doc.title, needles),
             score=row[1],
@@ -362,6 +406,7 @@ __all__ = [
     "SearchResults",
     "index_document",
     "index_documents",
+    "matching_ids",
     "rebuild_fulltext",
     "remove_document",
     "search",

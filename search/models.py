@@ -20,6 +20,15 @@ class Visibility(models.TextChoices):
     AGENTS = "agents", _("Agents only")
 
 
+class Collection(models.TextChoices):
+    """Which index a document lives in: the knowledge base, the forum and the like answer customers'
+    searches and the wizard's suggestions; tickets (agents-only, and by far the most documents)
+    have a full-text index of their own, so a KB query never ranks a million ticket documents."""
+
+    CONTENT = "content", _("Knowledge base and forum")
+    TICKETS = "tickets", _("Tickets")
+
+
 def visibilities_for(user) -> tuple[str, ...]:
     """The visibility levels a user may read: anonymous → public; customers → +signed-in; staff → all."""
     if user is None or not user.is_authenticated:
@@ -53,6 +62,9 @@ class SearchDocument(models.Model):
     solved = models.BooleanField(_("solved"), default=False)
     popularity = models.PositiveIntegerField(_("helpful votes"), default=0)
     erp_systems = models.CharField(_("ERP systems"), max_length=100, blank=True)
+    collection = models.CharField(
+        _("index"), max_length=10, choices=Collection.choices, default=Collection.CONTENT
+    )
 
     class Meta:
         verbose_name = _("search document")
@@ -61,7 +73,11 @@ class SearchDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["doc_type", "object_id"], name="kb_searchdoc_unique_key"),
         ]
-        indexes = [models.Index(fields=["kind", "visibility"], name="kb_searchdoc_kind_vis")]
+        indexes = [
+            models.Index(fields=["kind", "visibility"], name="kb_searchdoc_kind_vis"),
+            # The size of each index (for idf) is counted on this one, never on the whole table.
+            models.Index(fields=["collection"], name="search_doc_collection"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.doc_type}:{self.object_id} {self.title}"

@@ -59,9 +59,9 @@ def parse_query(query: str, *, prefix_last: bool = True) -> ParsedQuery:
     return parse(query, synonyms=synonym_groups(), prefix_last=prefix_last)
 
 
-def corpus_for(parsed: ParsedQuery, backend) -> Corpus:
-    df = backend.document_frequencies(sorted(parsed.tokens))
-    return Corpus(documents=backends.count_documents(), df=df)
+def corpus_for(parsed: ParsedQuery, backend, collection: str) -> Corpus:
+    df = backend.document_frequencies(sorted(parsed.tokens), collection)
+    return Corpus(documents=backends.count_documents(collection), df=df)
 
 
 def plan(parsed: ParsedQuery, corpus: Corpus) -> list[backends.PlannedTerm] | None:
@@ -92,7 +92,7 @@ def rank(
     strictness: scoring.Strictness = scoring.PAGE,
 ) -> Ranked:
     backend = backends.for_connection()
-    corpus = corpus_for(parsed, backend)
+    corpus = corpus_for(parsed, backend, filters.collection)
     planned = plan(parsed, corpus)
     if not planned or (require_all and len(planned) < len(parsed.terms)):
         return Ranked([], False)
@@ -128,9 +128,18 @@ def rank(
     return Ranked(kept, more, documents)
 
 
+def ranked_ids(parsed: ParsedQuery, filters: backends.Filters, *, limit: int) -> list[str]:
+    """Object ids of the documents that satisfy every term, by relevance then recency (no text read)."""
+    backend = backends.for_connection()
+    planned = plan(parsed, corpus_for(parsed, backend, filters.collection))
+    if not planned or len(planned) < len(parsed.terms):
+        return []
+    return backend.ranked_ids(planned, filters, limit=limit)
+
+
 def did_you_mean(parsed: ParsedQuery, filters: backends.Filters) -> str:
     """A spelling close to the query's unknown words, from titles and tags the user may see."""
-    corpus = corpus_for(parsed, backends.for_connection())
+    corpus = corpus_for(parsed, backends.for_connection(), filters.collection)
     text, changed = parsed.text, False
     for term in parsed.terms:
         word = term.alternatives[0].tokens[0]

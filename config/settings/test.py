@@ -22,3 +22,8 @@ WHITENOISE_AUTOREFRESH = True
 # Assertions read English source strings unless a test asks for Chinese; the product default
 # (zh-hans) is covered by config/tests/test_i18n.py.
 LANGUAGE_CODE = "en"
+
+# Search log (knowledgebase/services/search_log.py): each search is written right after its
+# response, so a test sees it; nothing is written at interpreter exit (the test database is gone).
+SEARCH_LOG_BATCH = 1
+SEARCH_LOG_FLUSH_AT_EXIT = False

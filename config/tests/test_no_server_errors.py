@@ -49,6 +49,7 @@ from helpdesk.tests.factories import (
 )
 from knowledgebase.models import Kind
 from knowledgebase.services.feedback import record_vote
+from knowledgebase.services.search_log import flush as flush_search_log
 from knowledgebase.services.search_log import log_search
 from knowledgebase.services.training import sign_up
 from knowledgebase.tests.factories import CategoryFactory as KbCategoryFactory
@@ -117,6 +118,7 @@ def build_world() -> World:
     sign_up(session=training, user=customer)
     record_vote(article=item, user=customer, session_key="", helpful=False, comment="少了一步")
     log_search(query="凭证", results=1, user=customer)
+    flush_search_log()
     CannedResponseFactory()
     TeamFactory()
 

@@ -36,9 +36,17 @@ def test_step_one_refuses_a_missing_summary(customer_client, category):
     assert response.context["form"].errors["subject"]
 
 
-def test_without_suggestions_continuing_records_it_and_opens_the_details(customer_client, customer, category):
+def test_without_suggestions_the_panel_says_so_and_continuing_opens_the_details(
+    customer_client, customer, category
+):
     customer_client.post(reverse("portal:submit"), {"category": category.pk, "subject": "凭证同步失败"})
     response = customer_client.get(reverse("portal:submit_suggestions"))
+    # Not skipped silently: the step says nothing matched and offers the search page.
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "found nothing that answers it" in html
+    assert reverse("search") + "?q=%E5%87%AD%E8%AF%81" in html
+    response = customer_client.post(reverse("portal:submit_suggestions"))
     assert response.status_code == 302
     assert response.url == DETAILS
     assert SubmissionAttempt.objects.get(user=customer).outcome != SubmissionAttempt.Outcome.STARTED

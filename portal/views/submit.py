@@ -59,14 +59,19 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     wizard = _wizard(request)
     if not wizard:
         return redirect("portal:submit")
-    found = integrations.suggestions(user=request.user, query=wizard["subject"])
-    if request.method == "POST" or not found:
+    if request.method == "POST":
         integrations.record_continue(attempt_id=uuid.UUID(wizard["attempt"]), user=request.user)
         return redirect("portal:submit_details")
+    found = integrations.suggestions(user=request.user, query=wizard["subject"])
+    # The summary is a search too (the admin's analytics list what found nothing); the log
+    # is written after the response, never inside it.
+    integrations.log_summary(user=request.user, summary=wizard["subject"], results=len(found))
     context = {
         "wizard": wizard,
         "suggestions": found,
         "deflect_url": reverse("portal:submit_deflect"),
+        # Nothing found: the panel says so and offers the search page with the same words.
+        "search_url": integrations.search_url(wizard["subject"]),
     }
     return render(request, "portal/submit/suggestions.html", context)
 
