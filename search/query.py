@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .tokenize import Alternative, Term, cjk_alternatives, clean, is_cjk, phrase_tokens, word_terms
+from .tokenize import Alternative, Term, cjk_alternatives, clean, is_cjk, phrase_tokens, pieces, word_terms
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
@@ -45,7 +45,15 @@ class ParsedQuery:
 
 
 def _occurrences(text: str, groups: Sequence[Sequence[str]]) -> list[tuple[int, int, int, str]]:
-    """Non-overlapping (start, end, group, term) for synonym terms found in `text`, longest first."""
+    """Non-overlapping (start, end, group, term) for synonym terms found in `text`, longest first.
+
+    A CJK term counts only where it starts and ends on the segmenter's word boundaries: 凭证
+    (voucher) is in 凭证规则科目设置 as characters, not as a word, and taking it out would
+    cut 凭证规则 in two.
+    """
+    boundaries = {0, len(text)}
+    for piece in pieces(text):
+        boundaries.update((piece.start, piece.end))
     found = []
     for number, group in enumerate(groups):
         for term in group:
@@ -57,6 +65,8 @@ def _occurrences(text: str, groups: Sequence[Sequence[str]]) -> list[tuple[int, 
             else:  # Latin terms match whole words only: "nc" is not in "sync"
                 pattern = rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])"
             for match in re.finditer(pattern, text):
+                if is_cjk(term[0]) and not {match.start(), match.end()} <= boundaries:
+                    continue
                 found.append((match.start(), match.end(), number, term))
     found.sort(key=lambda o: (-(o[1] - o[0]), o[0]))
     chosen: list[tuple[int, int, int, str]] = []

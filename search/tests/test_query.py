@@ -44,3 +44,11 @@ def test_the_built_in_vocabulary_maps_everyday_phrasing_to_product_words():
 
 def test_queries_are_cut_to_a_bounded_number_of_terms():
     assert len(parse("凭证 " * 100 + " ".join(f"w{i}" for i in range(50))).terms) <= 12
+
+
+def test_a_synonym_counts_only_on_word_boundaries_and_never_cuts_a_longer_word():
+    terms = [t.text for t in parse("凭证规则科目设置", synonyms=[["voucher", "凭证"]]).terms]
+    assert terms == ["凭证规则", "科目", "设置"]
+    # standing as a word of its own, it is expanded
+    expanded = parse("凭证 科目", synonyms=[["voucher", "凭证"]]).terms[0]
+    assert ("voucher",) in [a.tokens for a in expanded.alternatives]
