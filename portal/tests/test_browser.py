@@ -91,6 +91,12 @@ def test_a_customer_submits_a_ticket_end_to_end_and_the_meter_follows(
     page.select_option("#id_category", str(category.pk))
     page.fill("#id_subject", "金蝶收款单生成凭证失败：科目不存在")
     page.click("main button[type=submit]")
+    # No article yet: the suggestions step says so and offers the search page, not a skip.
+    page.wait_for_url(f"{base}/submit/suggestions/")
+    assert page.locator(".suggestions-empty").is_visible()
+    assert page.locator("a[href^='/search/?q=']").count() == 1
+    page.screenshot(path=str(screenshot_dir / "portal-suggestions-empty-1280.png"), full_page=True)
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{base}/submit/details/")
 
     wait_for_findings(page)

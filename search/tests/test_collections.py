@@ -207,3 +207,12 @@ def test_matching_uses_the_collections_own_index(both):
     assert content and all(any(mark in plan for mark in own_rows) for plan in content), content
     assert tickets and all("search_vector_tickets_gin" in plan for plan in tickets), tickets
     assert not any("search_vector_tickets_gin" in plan for plan in content)
+
+
+def test_rebuilding_the_full_text_side_keeps_each_document_in_its_collection(both):
+    from search.services import rebuild_fulltext
+
+    assert rebuild_fulltext(reanalyse=True) == 3
+    agent = user(staff=True)
+    assert [h.object_id for h in search(query="ERR-7781", user=agent, now=NOW).hits] == ["article"]
+    assert matching_ids(query="ERR-7781", user=agent, collection=Collection.TICKETS, now=NOW) == ["2", "1"]
