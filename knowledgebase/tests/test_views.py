@@ -202,3 +202,15 @@ def test_training_sign_up_and_cancel_through_the_pages(client):
     client.post(reverse("knowledgebase:training-cancel", args=[session.pk]))
     assert not session.signups.exists()
     assert client.post(reverse("knowledgebase:training-signup", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize(("language", "badge"), [("en", "FAQ"), ("zh-hans", "常见问题")])
+def test_search_badges_follow_the_page_language_whatever_language_indexed_them(client, language, badge):
+    from django.utils import translation
+
+    with translation.override("zh-hans" if language == "en" else "en"):
+        article(title="凭证常见问题", kind=Kind.FAQ)
+    html = client.get(
+        reverse("search"), {"q": "凭证"}, headers={"accept-language": language}
+    ).content.decode()
+    assert f'<span class="badge">{badge}</span>' in html
