@@ -220,7 +220,13 @@ def _claimed_ticket(parsed: ParsedMail) -> Ticket | None:
 
 def _bounce(parsed: ParsedMail, *, ticket: Ticket | None) -> Result:
     """Note the bounce on the outbox rows it names, so the outbox admin shows it."""
-    ids = set(parsed.thread_ids) | set(MESSAGE_ID_RE.findall(parsed.text))
+    # The bounced mail's headers come back in the report (text/rfc822-headers).
+    reported = " ".join(
+        file.content.decode("utf-8", "replace")
+        for file in parsed.files
+        if file.content_type.startswith("text/")
+    )
+    ids = set(parsed.thread_ids) | set(MESSAGE_ID_RE.findall(parsed.text + " " + reported))
     summary = " ".join(parsed.text.split())[:300]
     bounced = 0
     if ids:
@@ -278,6 +284,7 @@ def _reply(parsed: ParsedMail, *, ticket: Ticket, sender: User | None, now: date
                 ticket=ticket, author=sender, body=body, channel=Channel.EMAIL, attachments=files, now=now
             )
             TicketMessage.objects.filter(pk=message.pk).update(email_message_id=parsed.message_id)
+            message.email_message_id = parsed.message_id
     except ValidationError as refused:
         return Result(Outcome.HELD, Reason.SERVICE, " ".join(refused.messages), ticket=ticket)
     return Result(Outcome.REPLY, ticket=ticket, message=message, detail="\n".join(notes))

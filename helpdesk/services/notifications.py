@@ -168,8 +168,18 @@ def agent_replied(ticket: Ticket, message: TicketMessage, *, now: datetime | Non
         .select_related("author")
         .order_by("-created_at", "-pk")[:HISTORY_QUOTED]
     )
-    for old in history:
-        old.quoted = "\n".join(f"> {line}" if line else ">" for line in old.body.splitlines())
+    quoted = [(old.created_at, old.author, old.body) for old in history]
+    if len(history) < HISTORY_QUOTED:  # the conversation is short: quote the request itself too
+        quoted.append((ticket.created_at, ticket.requester, ticket.symptoms))
+    history = [
+        {
+            "created_at": at,
+            "author": author,
+            "quoted": "\n".join(f"> {line}" if line else ">" for line in body.splitlines()),
+        }
+        for at, author, body in quoted
+        if body.strip()
+    ]
     _queue(
         kind=EmailKind.AGENT_REPLY,
         recipients=[ticket.requester.email],
