@@ -49,13 +49,14 @@ class MailboxForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             for name in SECRETS:
-                self.fields[name].help_text = _("Leave blank to keep the current value.")
+                if name in self.fields:  # left out for those who may only view
+                    self.fields[name].help_text = _("Leave blank to keep the current value.")
 
     def clean(self):
         data = super().clean()
         if self.instance.pk:
             for name in SECRETS:
-                if not data.get(name):
+                if name in self.fields and not data.get(name):
                     data[name] = getattr(Mailbox.objects.get(pk=self.instance.pk), name)
                     setattr(self.instance, name, data[name])
         return data

@@ -244,7 +244,7 @@ def sla_alert(
     now: datetime | None = None,
 ) -> None:
     """Warn or report a breach (`kind`, one of SLA_ALERTS) to the assignee, else the team,
-    possibly held until team hours. `target` is the target's label."""
+    and to the team's lead, possibly held until team hours. `target` is the target's label."""
     if kind not in SLA_ALERTS:
         raise ValueError(f"not an SLA alert: {kind!r}")
     if ticket.assignee and ticket.assignee.is_active:
@@ -253,6 +253,9 @@ def sla_alert(
         recipients = _team_recipients(ticket.team)
     else:
         return
+    lead = ticket.team.lead if ticket.team else None
+    if lead is not None and lead.is_active and lead.email not in recipients:
+        recipients.append(lead.email)  # the lead sees every clock of the team running out
     _queue(
         kind=kind,
         recipients=recipients,
