@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from helpdesk.mail.sources import fetch
 from helpdesk.models import Mailbox
+from search import segmenter
 
 logger = logging.getLogger("helpdesk.fetch_mail")
 FETCHED = (Mailbox.Source.IMAP, Mailbox.Source.MAILDIR, Mailbox.Source.MBOX)
@@ -53,6 +54,9 @@ class Command(BaseCommand):
         if not loop:
             self.round(mailbox)
             return
+        # A new ticket is indexed for search: load the word dictionary now (about a second),
+        # not when the first customer's mail is waiting.
+        segmenter.tokenizer()
         stop = threading.Event()
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
         for sig in previous:
