@@ -21,6 +21,8 @@ AGENT_PERMISSIONS = [
     ("helpdesk", "change_cannedresponse"),
     # Their own API keys (the admin shows each agent only theirs).
     ("helpdesk", "add_apikey"),
+    # Accepting or discarding inbound mail held for review.
+    ("helpdesk", "change_inboundmessage"),
     ("knowledgebase", "view_"),
     ("knowledgebase", "add_"),
     ("knowledgebase", "change_"),

@@ -9,6 +9,8 @@ export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.dev}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 WEB_WORKERS=${WEB_WORKERS:-3}
+# Links in mail point at this server unless a public URL is configured.
+export PORTAL_BASE_URL=${PORTAL_BASE_URL:-http://$HOST:$PORT}
 # The demo runs like production (friendly error pages, hashed static files); DEBUG=true to debug.
 export DEBUG=${DEBUG:-false}
 VAR=${KUAIXIANG_VAR_DIR:-var}
@@ -47,6 +49,11 @@ supervise task_worker "$VAR/worker.log" \
 supervisors+=($!)
 supervise sla_watch "$VAR/sla_watch.log" $PY manage.py sla_watch --interval 30 &
 supervisors+=($!)
+# Inbound mail, when a mailbox to fetch is configured (the demo's Maildir is, under $VAR/maildir).
+if $PY manage.py fetch_mail --check 2>/dev/null; then
+  supervise fetch_mail "$VAR/fetch_mail.log" $PY manage.py fetch_mail --loop --interval "${MAIL_FETCH_INTERVAL:-5}" &
+  supervisors+=($!)
+fi
 # Sync workers, one request each: gunicorn's --timeout is enforced by the arbiter when a
 # worker stops heart-beating, which a sync worker stuck in a request does, so it is killed
 # and SQLite rolls back its transaction. A gthread worker keeps heart-beating from its main
@@ -71,7 +78,9 @@ cat <<MSG
     agent@example.com       agent
     manager@example.com     manager (SLA plans, calendars, teams)
     admin@example.com       superuser
-  Mail is written to $VAR/mail/. Logs: $VAR/web.log, $VAR/worker.log, $VAR/sla_watch.log;
+  Mail is written to $VAR/mail/ (unless EMAIL_HOST is set); mail dropped into
+  $VAR/maildir/new/ becomes tickets and replies. Links in mail: $PORTAL_BASE_URL
+  Logs: $VAR/web.log, $VAR/worker.log, $VAR/sla_watch.log, $VAR/fetch_mail.log;
   restarts in $VAR/supervisor.log. Ctrl-C stops everything.
 
 MSG

@@ -197,12 +197,19 @@ MAILERS = {
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": env_bool("EMAIL_USE_TLS", False),
-            "timeout": 10,
+            "use_ssl": env_bool("EMAIL_USE_SSL", False),
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
         },
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kuaixiang 快响 <support@example.com>")
-PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Inbound mail (helpdesk/mail/). Replies go to a signed form of this address
+# (support+KX-000123.<signature>@…); blank: DEFAULT_FROM_EMAIL's address.
+MAIL_REPLY_ADDRESS = os.environ.get("MAIL_REPLY_ADDRESS", "")
+MAIL_MAX_BYTES = int(os.environ.get("MAIL_MAX_BYTES", str(25 * 1024 * 1024)))
+MAIL_SENDER_LIMIT = int(os.environ.get("MAIL_SENDER_LIMIT", "20"))  # messages per sender per window
+MAIL_SENDER_WINDOW_SECONDS = int(os.environ.get("MAIL_SENDER_WINDOW_SECONDS", "3600"))
 
 # --- Cache ----------------------------------------------------------------------------------
 # Rate limits, lockouts and cross-process caches must hold across processes: the database

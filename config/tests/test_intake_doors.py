@@ -200,3 +200,38 @@ def test_the_same_idempotency_key_twice_opens_one_ticket_through_the_api(world):
     assert Ticket.objects.count() == 1
     # The retry did nothing else either: one receipt for the customer.
     assert OutboundEmail.objects.filter(kind="ticket_received").count() == 1
+
+
+def through_mail(world, fields) -> tuple[Ticket | None, dict[str, list[str]]]:
+    """Mail carries a subject and free text: the description lands in "what happened"."""
+    from email.message import EmailMessage
+
+    from helpdesk.mail.inbound import receive
+    from helpdesk.models import Mailbox
+
+    mailbox, _ = Mailbox.objects.get_or_create(
+        address="support@example.com",
+        defaults={"name": "support", "source": Mailbox.Source.RELAY, "category": world["category"]},
+    )
+    message = EmailMessage()
+    message["From"] = world["customer"].email
+    message["To"] = mailbox.address
+    message["Subject"] = fields["subject"]
+    message["Message-ID"] = f"<{uuid.uuid4()}@customer.example>"
+    message.set_content(fields["symptoms"])
+    record = receive(mailbox=mailbox, raw=message.as_bytes())
+    return record.ticket, {}
+
+
+def test_a_vague_mail_is_accepted_flagged_and_the_requester_asked_for_the_same_details(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket, _errors = through_mail(world, VAGUE)
+
+    assert (ticket.needs_details, ticket.channel) == (True, "email")
+    asked = OutboundEmail.objects.get(ticket=ticket, to=[world["customer"].email], kind="details_needed")
+    for name in VAGUE_FIELDS:
+        for message in _expected_messages()[name]:
+            assert message in asked.body, name
+    assert reverse("portal:ticket_complete", args=[ticket.reference]) + "?k=" in asked.body

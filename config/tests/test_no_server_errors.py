@@ -84,6 +84,23 @@ class World:
     missing: list = field(default_factory=list)
 
 
+def mail_world(*, category):
+    """A relay mailbox and a message held from an unknown sender, for their admin pages."""
+    from helpdesk.mail.inbound import receive
+    from helpdesk.models import Mailbox
+
+    mailbox = Mailbox.objects.create(
+        name="support",
+        address="support@example.com",
+        source=Mailbox.Source.RELAY,
+        relay_secret="r" * 32,
+        category=category,
+    )
+    raw = b"From: stranger@example.net\r\nTo: support@example.com\r\nSubject: hello\r\nMessage-ID: <crawl@x>\r\n\r\nhi"
+    receive(mailbox=mailbox, raw=raw)
+    return mailbox
+
+
 def build_world() -> World:
     customer = CustomerFactory()
     agent = AgentFactory()
@@ -128,6 +145,7 @@ def build_world() -> World:
     Synonym.objects.create(terms="红冲, 红字冲销")
     api_key, _plain = create_api_key(owner=customer, name="ERP 同步", scopes=[ApiScope.TICKETS_READ])
     start_submission(user=customer, summary="金蝶收款单生成凭证失败")
+    mailbox = mail_world(category=category)
     # A locked-out sign-in, for the lockout pages in admin (django-axes).
     AccessAttempt.objects.create(
         username="locked@example.com", ip_address="192.0.2.1", user_agent="x", failures_since_start=5
@@ -154,6 +172,7 @@ def build_world() -> World:
         ("knowledgebase:training-signup", "pk"): [training.pk],
         ("knowledgebase:training-cancel", "pk"): [training.pk],
         ("helpdesk:attachment_download", "pk"): [attachment.pk],
+        ("helpdesk:mail_relay", "mailbox_id"): [mailbox.pk],
         ("portal:api_key_revoke", "pk"): [api_key.pk],
         ("ticket-detail", "pk"): [ticket.pk],
         ("ticket-messages", "pk"): [ticket.pk],

@@ -44,6 +44,7 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
         "claimed_at",
         "claimed_until",
         "sent_at",
+        "message_id",
         "created_at",
     ]
 

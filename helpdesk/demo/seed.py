@@ -1,7 +1,10 @@
 """Create the demo world through the real services. Idempotent: run it as often as you like."""
 
 from datetime import date, datetime, timedelta
+from email.utils import parseaddr
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -10,6 +13,7 @@ from helpdesk.models import (
     Category,
     Channel,
     CustomerProfile,
+    Mailbox,
     Organization,
     PluginVersion,
     SatisfactionRating,
@@ -71,6 +75,27 @@ def seed_reference_data() -> dict:
     for title, body in data.CANNED_RESPONSES:
         CannedResponse.objects.get_or_create(title=title, defaults={"body": body})
     return {"teams": teams, "categories": categories, "organizations": organizations}
+
+
+def seed_mailbox(world: dict) -> Mailbox:
+    """A local Maildir under var/ (KUAIXIANG_VAR_DIR): a mail dropped into its new/ folder
+    becomes a ticket at the next fetch_mail round (make run runs the loop). Unknown senders
+    become customers of the first demo organization."""
+    path = settings.VAR_DIR / "maildir"
+    mailbox, _ = Mailbox.objects.get_or_create(
+        name="demo",
+        defaults={
+            "address": parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "support@example.com",
+            "source": Mailbox.Source.MAILDIR,
+            "path": str(path),
+            "category": world["categories"]["voucher-generation"],
+            "unknown_sender": Mailbox.UnknownSender.CREATE,
+            "default_organization": world["organizations"][0],
+        },
+    )
+    for sub in ("new", "cur", "tmp"):
+        (Path(mailbox.path) / sub).mkdir(parents=True, exist_ok=True)
+    return mailbox
 
 
 def seed_people(world: dict) -> dict[str, User]:

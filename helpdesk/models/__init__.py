@@ -19,6 +19,7 @@ from .conversation import (
     TicketMessage,
     TicketPause,
 )
+from .mail import InboundMessage, Mailbox
 from .organizations import Category, Organization, PluginVersion, Team
 from .outbox import EmailKind, OutboundEmail
 from .sla import (
@@ -50,7 +51,9 @@ __all__ = [
     "CustomerProfile",
     "EmailKind",
     "ErpSystem",
+    "InboundMessage",
     "InvalidTransition",
+    "Mailbox",
     "Organization",
     "OutboundEmail",
     "OverrideSource",

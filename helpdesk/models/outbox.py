@@ -22,6 +22,7 @@ class EmailKind(models.TextChoices):
     ACCOUNT_EXISTS = "account_exists", _("Someone tried to register with an existing address (to its owner)")
     PASSWORD_RESET = "password_reset", _("Password reset")
     FORUM_DIGEST = "forum_digest", _("Forum digest: replies and mentions (to members)")
+    STATUS_CHANGED = "status_changed", _("Status changed (to the requester)")
 
 
 class OutboundEmail(models.Model):
@@ -58,6 +59,9 @@ class OutboundEmail(models.Model):
     # Who holds the lease, so a worker that outlived it cannot undo its successor's claim.
     claim_token = models.CharField(_("claim token"), max_length=32, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # Chosen when the row is written, so a reply's In-Reply-To finds the ticket by it and
+    # every attempt sends the same id (blank on rows older than the field: derived instead).
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.clock import resolve_now
+from core.headers import single_line
 from helpdesk.models import (
     DESCRIPTION_FIELDS,
     Category,
@@ -120,6 +121,7 @@ def normalise_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
         data[name] = value.strip() if isinstance(value, str) else ("" if value is None else value)
     for name in ("long_standing", "no_error_shown", "posting_blocked"):
         data[name] = bool(data.get(name))
+    data["subject"] = single_line(data["subject"])  # it becomes the Subject of every mail about it
     return data
 
 

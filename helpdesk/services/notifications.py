@@ -1,6 +1,10 @@
 """Who is told what, in their language; every mail goes through the outbox.
 
-Each mail is one EmailKind, rendered from helpdesk/email/<kind>.txt (first line: subject).
+Each mail is one EmailKind, rendered from helpdesk/email/<kind>.txt (first line: subject)
+in the recipient's language; the outbox adds the HTML part when it sends. Mails to the
+requester carry the ticket's signed reply address (helpdesk.mail.addresses), so answering
+one lands in the conversation; automatic ones say so (Auto-Submitted, RFC 3834), so other
+robots do not answer them.
 """
 
 from datetime import datetime
@@ -9,9 +13,25 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from helpdesk.models import EmailKind, Ticket, TicketMessage, User
+from helpdesk.mail.addresses import reply_address
+from helpdesk.models import EmailKind, OutboundEmail, Status, Ticket, TicketMessage, User
 
+from .links import details_url
 from .outbox import queue_email
+
+# Written by a person: the only kinds a vacation responder may answer.
+PERSONAL_KINDS = frozenset({EmailKind.AGENT_REPLY, EmailKind.CUSTOMER_REPLY})
+# Mails to the requester, answered by mail into the conversation.
+REPLYABLE_KINDS = frozenset(
+    {
+        EmailKind.TICKET_RECEIVED,
+        EmailKind.DETAILS_NEEDED,
+        EmailKind.AGENT_REPLY,
+        EmailKind.STATUS_CHANGED,
+        EmailKind.SATISFACTION_SURVEY,
+    }
+)
+HISTORY_QUOTED = 3  # earlier public messages quoted under an agent's reply
 
 
 def _timezone_of(user: User) -> str:
@@ -34,6 +54,17 @@ def _render(kind: EmailKind, language: str, context: dict) -> tuple[str, str]:
     return subject.strip(), body.strip() + "\n"
 
 
+def _thread_headers(ticket: Ticket) -> dict[str, str]:
+    """In-Reply-To/References to the ticket's first mail, so clients thread the conversation."""
+    root = (
+        OutboundEmail.objects.filter(ticket=ticket, kind=EmailKind.TICKET_RECEIVED)
+        .exclude(message_id="")
+        .values_list("message_id", flat=True)
+        .first()
+    )
+    return {"In-Reply-To": root, "References": root} if root else {}
+
+
 def _queue(
     *,
     kind: EmailKind,
@@ -43,15 +74,23 @@ def _queue(
     context: dict,
     not_before: datetime | None = None,
     now: datetime | None = None,
+    thread: bool = False,
 ) -> None:
-    subject, body = _render(kind, language, {"ticket": ticket, **context})
+    reply_to = reply_address(ticket) if kind in REPLYABLE_KINDS else ""
+    subject, body = _render(kind, language, {"ticket": ticket, "reply_to": reply_to, **context})
+    headers = {"X-Kuaixiang-Ticket": ticket.reference}
+    if kind not in PERSONAL_KINDS:
+        headers["Auto-Submitted"] = "auto-generated"
+    if thread:
+        headers.update(_thread_headers(ticket))
     queue_email(
         to=recipients,
         subject=subject,
         body=body,
         kind=kind,
         ticket=ticket,
-        headers={"X-Kuaixiang-Ticket": ticket.reference},
+        reply_to=reply_to,
+        headers=headers,
         not_before=not_before,
         now=now,
     )
@@ -83,7 +122,11 @@ def details_needed(ticket: Ticket, *, missing: list[str], now: datetime | None =
         recipients=[ticket.requester.email],
         language=_language_of(ticket.requester),
         ticket=ticket,
-        context={"missing": missing},
+        context={
+            "missing": missing,
+            "details_url": details_url(ticket),
+            "timezone": _timezone_of(ticket.requester),
+        },
         now=now,
     )
 
@@ -117,13 +160,49 @@ def ticket_reopened(ticket: Ticket, message: TicketMessage, *, now: datetime | N
 
 
 def agent_replied(ticket: Ticket, message: TicketMessage, *, now: datetime | None = None) -> None:
+    """The agent's reply, the earlier public messages quoted under it, and the signed reply
+    address: answering the mail adds the customer's reply to the conversation."""
+    history = list(
+        TicketMessage.objects.filter(ticket=ticket, kind__in=TicketMessage.PUBLIC_KINDS)
+        .exclude(pk=message.pk)
+        .select_related("author")
+        .order_by("-created_at", "-pk")[:HISTORY_QUOTED]
+    )
+    quoted = [(old.created_at, old.author, old.body) for old in history]
+    if len(history) < HISTORY_QUOTED:  # the conversation is short: quote the request itself too
+        quoted.append((ticket.created_at, ticket.requester, ticket.symptoms))
+    history = [
+        {
+            "created_at": at,
+            "author": author,
+            "quoted": "\n".join(f"> {line}" if line else ">" for line in body.splitlines()),
+        }
+        for at, author, body in quoted
+        if body.strip()
+    ]
     _queue(
         kind=EmailKind.AGENT_REPLY,
         recipients=[ticket.requester.email],
         language=_language_of(ticket.requester),
         ticket=ticket,
-        context={"message": message},
+        context={"message": message, "history": history, "timezone": _timezone_of(ticket.requester)},
         now=now,
+        thread=True,
+    )
+
+
+def status_changed(ticket: Ticket, *, old_status: str, now: datetime | None = None) -> None:
+    """Tell the requester their request now waits on them, is on hold, or was closed."""
+    if ticket.status not in (Status.PENDING_CUSTOMER, Status.ON_HOLD, Status.CLOSED):
+        return
+    _queue(
+        kind=EmailKind.STATUS_CHANGED,
+        recipients=[ticket.requester.email],
+        language=_language_of(ticket.requester),
+        ticket=ticket,
+        context={"old_status": Status(old_status).label, "new_status": Status(ticket.status).label},
+        now=now,
+        thread=True,
     )
 
 
@@ -148,6 +227,7 @@ def satisfaction_survey(ticket: Ticket, token: str, *, now: datetime | None = No
         ticket=ticket,
         context={"token": token},
         now=now,
+        thread=True,
     )
 
 
@@ -164,7 +244,7 @@ def sla_alert(
     now: datetime | None = None,
 ) -> None:
     """Warn or report a breach (`kind`, one of SLA_ALERTS) to the assignee, else the team,
-    possibly held until team hours. `target` is the target's label."""
+    and to the team's lead, possibly held until team hours. `target` is the target's label."""
     if kind not in SLA_ALERTS:
         raise ValueError(f"not an SLA alert: {kind!r}")
     if ticket.assignee and ticket.assignee.is_active:
@@ -173,6 +253,9 @@ def sla_alert(
         recipients = _team_recipients(ticket.team)
     else:
         return
+    lead = ticket.team.lead if ticket.team else None
+    if lead is not None and lead.is_active and lead.email not in recipients:
+        recipients.append(lead.email)  # the lead sees every clock of the team running out
     _queue(
         kind=kind,
         recipients=recipients,

@@ -19,18 +19,23 @@ duplicate.
 """
 
 import logging
+import smtplib
 import time
 import uuid
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
 
 from core.clock import resolve_now
 from core.db_retry import retry_when_locked
+from core.headers import is_single_line, single_line
+from core.mail import text_to_html
 from helpdesk.models import EmailKind, OutboundEmail, Ticket
 
 logger = logging.getLogger(__name__)
@@ -59,26 +64,63 @@ def queue_email(
     """Write an outbox row in the current transaction; a task sends it after commit.
 
     `not_before` holds the mail back (e.g. until a team's working hours start).
-    Returns None when there is nobody to send to; ValueError for a kind not in EmailKind.
+    The text `body` is also sent as HTML (core.mail.text_to_html). The subject and header
+    values are put on one line. Returns None when there is nobody to send to; an address a
+    mail cannot be built for is left out, and when none is left the row is written "failed"
+    with the reason (visible in the outbox admin). ValueError for a kind not in EmailKind.
     """
     kind = EmailKind(kind)
     now = resolve_now(now)
     recipients = sorted({address.strip() for address in to if address and address.strip()})
     if not recipients:
         return None
-    email = OutboundEmail.objects.create(
-        to=recipients,
-        subject=subject[:255],
-        body=body,
-        kind=kind,
-        ticket=ticket,
-        reply_to=reply_to,
-        headers=headers or {},
-        next_attempt_at=max(now, not_before) if not_before else now,
-    )
+    valid = [address for address in recipients if is_valid_address(address)]
+    invalid = [address for address in recipients if address not in valid]
+    if invalid:
+        # Recorded, never raised: the change that caused the mail must still be saved.
+        logger.warning("outbound %s mail: skipped invalid addresses %r", kind, invalid)
+    fields = {
+        "subject": single_line(subject)[:255],
+        "body": body,
+        "kind": kind,
+        "ticket": ticket,
+        "reply_to": reply_to if is_valid_address(reply_to) else "",
+        # A header value with a line break cannot be built into a mail; clean it here.
+        "headers": {single_line(name): single_line(value) for name, value in (headers or {}).items()},
+        "message_id": new_message_id(),
+        "next_attempt_at": max(now, not_before) if not_before else now,
+    }
+    if not valid:
+        return OutboundEmail.objects.create(
+            to=recipients,
+            state=OutboundEmail.State.FAILED,
+            last_error=f"Invalid address: {', '.join(invalid)}"[:2000],
+            **fields,
+        )
+    email = OutboundEmail.objects.create(to=valid, **fields)
     if email.next_attempt_at <= now:
         transaction.on_commit(lambda: _enqueue(email.pk))
     return email
+
+
+def is_valid_address(address: str) -> bool:
+    """An address a mail can be built for: `name <user@host>` or `user@host`, one line."""
+    if not address or not is_single_line(address):
+        return False
+    name, bare = parseaddr(address)
+    try:
+        validate_email(bare)
+    except ValidationError:
+        return False
+    return True
+
+
+def mail_domain() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "kuaixiang.invalid"
+
+
+def new_message_id() -> str:
+    return f"<kx.{uuid.uuid4().hex}@{mail_domain()}>"
 
 
 def _enqueue(email_id: int) -> None:
@@ -124,16 +166,18 @@ def _claim(*, email_id: int, now: datetime) -> tuple[OutboundEmail, str] | None:
 
 def message_id(email: OutboundEmail) -> str:
     """The Message-ID of a row, the same on every attempt, so a resend is a recognisable duplicate."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "kuaixiang.invalid"
-    # The creation time keeps ids unique when a restored backup hands out row ids again.
-    return f"<outbox-{email.pk}.{email.created_at:%Y%m%d%H%M%S%f}@{domain}>"
+    if email.message_id:
+        return email.message_id
+    # Rows written before the id was stored. The creation time keeps ids unique when a
+    # restored backup hands out row ids again.
+    return f"<outbox-{email.pk}.{email.created_at:%Y%m%d%H%M%S%f}@{mail_domain()}>"
 
 
-def _message(email: OutboundEmail) -> EmailMessage:
+def _message(email: OutboundEmail) -> EmailMultiAlternatives:
     headers = dict(email.headers or {})
     if not any(name.lower() == "message-id" for name in headers):
         headers["Message-ID"] = message_id(email)
-    return EmailMessage(
+    message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -141,6 +185,31 @@ def _message(email: OutboundEmail) -> EmailMessage:
         reply_to=[email.reply_to] if email.reply_to else None,
         headers=headers,
     )
+    # Rendered here, at sending time, outside any transaction.
+    message.attach_alternative(text_to_html(subject=email.subject, body=email.body), "text/html")
+    return message
+
+
+class Unbuildable(Exception):
+    """The row cannot become a mail (a header, an address): retrying cannot help."""
+
+
+def _built(email: OutboundEmail) -> EmailMultiAlternatives:
+    message = _message(email)
+    try:
+        message.message()  # builds the MIME tree: a bad header or address raises here
+    except (ValueError, TypeError, UnicodeError, LookupError) as exc:
+        raise Unbuildable(f"{type(exc).__name__}: {exc}") from exc
+    return message
+
+
+def _is_permanent(error: Exception) -> bool:
+    """An SMTP answer that a later attempt would get again (5xx): give up at once."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _message in error.recipients.values())
+    if isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
+        return error.smtp_code >= 500
+    return isinstance(error, Unbuildable)
 
 
 def deliver(*, email_id: int, now: datetime | None = None) -> str:
@@ -155,7 +224,7 @@ def deliver(*, email_id: int, now: datetime | None = None) -> str:
     email, token = claim
     began = time.monotonic()
     try:
-        _message(email).send(fail_silently=False)
+        _built(email).send(fail_silently=False)
     except Exception as exc:  # any SMTP/network failure: keep the row and retry later
         return _record_failure(email=email, token=token, error=exc, now=now)
     took = time.monotonic() - began
@@ -193,7 +262,9 @@ def _mark_sent(*, email_id: int, now: datetime) -> None:
 
 
 def _record_failure(*, email: OutboundEmail, token: str, error: Exception, now: datetime) -> str:
-    gave_up = email.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    # A mail that cannot be built, or that the server refuses for good, fails at once with
+    # its reason rather than eight times in silence.
+    gave_up = email.attempts >= settings.OUTBOX_MAX_ATTEMPTS or _is_permanent(error)
     state = OutboundEmail.State.FAILED if gave_up else OutboundEmail.State.PENDING
 
     def record() -> int:
@@ -203,7 +274,9 @@ def _record_failure(*, email: OutboundEmail, token: str, error: Exception, now: 
             pk=email.pk, state=OutboundEmail.State.SENDING, claim_token=token
         ).update(
             state=state,
-            last_error=f"{type(error).__name__}: {error}"[:2000],
+            last_error=(str(error) if isinstance(error, Unbuildable) else f"{type(error).__name__}: {error}")[
+                :2000
+            ],
             next_attempt_at=now + backoff(email.attempts),
             claimed_until=None,
             claim_token="",

@@ -94,7 +94,7 @@ def _lock_for_check(pk: int) -> Ticket:
     # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
     return (
         Ticket.objects.select_for_update(of=("self",))
-        .select_related("sla_plan", "team", "assignee")
+        .select_related("sla_plan", "team__lead", "assignee")
         .get(pk=pk)
     )
 

@@ -91,8 +91,10 @@ def set_status(*, ticket: Ticket, status: str, actor: User | None, now: datetime
     ticket.check_transition(status)
     if ticket.status == Status.RESOLVED and status == Status.OPEN:
         return _reopen(ticket, actor=actor, now=now, reason="")
+    old_status = ticket.status
     fields = apply_status(ticket, status, actor=actor, now=now)
     ticket.save(update_fields=fields)
+    notifications.status_changed(ticket, old_status=old_status, now=now)
     return ticket
 
 

@@ -46,7 +46,7 @@ def test_ticket_reopened_tells_the_team_mailbox_and_quotes_the_customers_reason(
     assert mail.subject == f"[{ticket.reference}] Reopened by the customer: {ticket.subject}"
     assert "问题又出现了：凭证仍然无法生成" in mail.body
     assert f"/admin/helpdesk/ticket/{ticket.pk}/change/" in mail.body
-    assert mail.headers == {"X-Kuaixiang-Ticket": ticket.reference}
+    assert mail.headers == {"X-Kuaixiang-Ticket": ticket.reference, "Auto-Submitted": "auto-generated"}
 
 
 def test_ticket_reopened_goes_to_the_active_members_of_a_team_without_a_mailbox(monday_9am):

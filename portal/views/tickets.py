@@ -1,6 +1,9 @@
 """My requests: the list, one request with its conversation, reply, resolve, reopen, rate."""
 
+from functools import wraps
+
 from django.contrib import messages
+from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +20,7 @@ from helpdesk.selectors.tickets import access_ticket
 from helpdesk.services import staging
 from helpdesk.services.conversation import add_reply, reopen_with_reason
 from helpdesk.services.intake import complete_details
+from helpdesk.services.links import ticket_for_details_token
 from helpdesk.services.workflow import can_customer_reopen, rate_ticket, set_status
 from portal import selectors
 from portal.forms.submission import CompleteDetailsForm, quality_fields
@@ -139,6 +143,31 @@ def ticket_rate(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect(ticket)
 
 
+def signed_details_link(view):
+    """The details link in a "needs details" mail (helpdesk.services.links): it signs in a
+    requester who has no password (a customer created from their first mail), once; anyone
+    else signs in as usual and comes back here."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, reference: str) -> HttpResponse:
+        token = request.GET.get("k")
+        if token and not request.user.is_authenticated:
+            ticket = ticket_for_details_token(reference=reference, token=token)
+            requester = ticket.requester if ticket else None
+            if (
+                requester
+                and requester.is_active
+                and not requester.is_staff
+                and not requester.has_usable_password()
+            ):
+                login(request, requester, backend="helpdesk.backends.EmailBackend")
+            return redirect(request.path)
+        return view(request, reference)
+
+    return wrapper
+
+
+@signed_details_link
 @customer_required
 @require_http_methods(["GET", "POST"])
 def ticket_complete(request: HttpRequest, reference: str) -> HttpResponse:

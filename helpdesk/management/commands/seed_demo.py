@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from core import clock
 from helpdesk.demo import data
 from helpdesk.demo.bulk import generate_tickets
-from helpdesk.demo.seed import seed_people, seed_reference_data, seed_stories
+from helpdesk.demo.seed import seed_mailbox, seed_people, seed_reference_data, seed_stories
 
 
 class Command(BaseCommand):
@@ -24,6 +24,8 @@ class Command(BaseCommand):
         world = seed_reference_data()
         people = seed_people(world)
         made = seed_stories(world, people, now=now)
+        box = seed_mailbox(world)
+        self.stdout.write(f"Demo mailbox: drop mail into {box.path}/new/")
         self.stdout.write(f"Demo stories: {made} tickets created" if made else "Demo stories already present")
         if "seed_kb" in get_commands():
             call_command("seed_kb", stdout=self.stdout)
