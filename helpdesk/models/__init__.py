@@ -19,7 +19,8 @@ from .conversation import (
     TicketMessage,
     TicketPause,
 )
-from .organizations import Category, Organization, PluginVersion, Team
+from .maintenance import MaintenanceWindow
+from .organizations import Category, Organization, PluginVersion, SupportStatus, Team
 from .outbox import EmailKind, OutboundEmail
 from .sla import (
     BusinessCalendar,
@@ -51,6 +52,7 @@ __all__ = [
     "EmailKind",
     "ErpSystem",
     "InvalidTransition",
+    "MaintenanceWindow",
     "Organization",
     "OutboundEmail",
     "OverrideSource",
@@ -58,6 +60,7 @@ __all__ = [
     "Priority",
     "SLAPlan",
     "SLATarget",
+    "SupportStatus",
     "SatisfactionRating",
     "SlaTarget",
     "Status",
