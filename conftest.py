@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from helpdesk.selectors import maintenance as maintenance_selectors
 from helpdesk.sla.calendars import clear_cache
 
 
@@ -16,6 +17,15 @@ def _fresh_calendar_cache():
     clear_cache()
     yield
     clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _no_announced_maintenance():
+    # The banner's per-process memo: every test database starts without maintenance windows,
+    # so the memo starts as that (empty) answer; saving a window through the service resets it.
+    maintenance_selectors.remember([])
+    yield
+    maintenance_selectors.forget()
 
 
 @pytest.fixture(autouse=True)

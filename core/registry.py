@@ -99,6 +99,14 @@ class ReportMeasure:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class TicketPanel:
+    """A box on the agent's ticket page: `render(ticket=..., request=...)` returns its HTML."""
+
+    key: str
+    render: Callable[..., str]
+
+
 # Portal home page panels (knowledge base, community).
 home_panels: Registry[Panel] = Registry("home_panels")
 # Blocks on the admin index page (the agent's workspace).
@@ -112,3 +120,5 @@ ticket_admin_actions: Registry[Callable[..., Any]] = Registry("ticket_admin_acti
 search_kinds: Registry[str | Promise] = Registry("search_kinds")
 # Measures another app adds to the SLA report (e.g. the portal's deflection rate).
 report_measures: Registry[ReportMeasure] = Registry("report_measures")
+# Boxes other apps add to the agent's ticket page (e.g. the knowledge base's known issues).
+ticket_page_panels: Registry[TicketPanel] = Registry("ticket_page_panels")

@@ -43,3 +43,11 @@ def reindex_ticket(*, ticket_id: int) -> bool:
 def purge_staging() -> int:
     """Remove upload staging folders abandoned for a day; returns how many went."""
     return staging.purge_stale()
+
+
+@task()
+def send_maintenance_notices() -> int:
+    """Mail subscribers about maintenance windows starting soon (scheduled when one is saved)."""
+    from helpdesk.services import maintenance
+
+    return maintenance.send_maintenance_notices()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, home, pages, submit, tickets
+from .views import auth, home, pages, submit, tickets, versions
 
 app_name = "portal"
 urlpatterns = [
@@ -28,6 +28,8 @@ urlpatterns = [
     path("account/register/", auth.register, name="register"),
     path("account/activate/<str:token>/", auth.activate, name="activate"),
     path("account/profile/", auth.profile, name="profile"),
+    path("account/profile/updates/", versions.updates, name="profile_updates"),
+    path("account/organization/versions/", versions.organization_versions, name="organization_versions"),
     path("account/profile/api-keys/", auth.api_key_create, name="api_key_create"),
     path("account/profile/api-keys/<int:pk>/revoke/", auth.api_key_revoke, name="api_key_revoke"),
     path("account/invite/", auth.invite, name="invite"),

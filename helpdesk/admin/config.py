@@ -1,9 +1,12 @@
 """What agents and managers configure: categories, plugin versions, canned responses."""
 
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.admin_site import admin_site
-from helpdesk.models import CannedResponse, Category, PluginVersion
+from core.clock import now
+from helpdesk.models import CannedResponse, Category, PluginVersion, SupportStatus
 
 from .base import KxModelAdmin
 
@@ -27,10 +30,22 @@ class CategoryAdmin(KxModelAdmin):
 
 @admin.register(PluginVersion, site=admin_site)
 class PluginVersionAdmin(KxModelAdmin):
-    list_display = ["version", "released_on", "is_supported"]
+    list_display = [
+        "version",
+        "released_on",
+        "support_status_display",
+        "full_support_until",
+        "end_of_life_on",
+        "is_supported",
+    ]
     list_filter = ["is_supported"]
     search_fields = ["version"]
     date_hierarchy = "released_on"
+
+    @admin.display(description=_("support status"))
+    def support_status_display(self, version: PluginVersion) -> str:
+        today = timezone.localdate(now())
+        return dict(SupportStatus.choices)[version.support_status(today)]
 
 
 @admin.register(CannedResponse, site=admin_site)

@@ -104,13 +104,22 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["name", "sla_plan", "timezone", "default_erp_system", "email_domains", "is_active"]
+        fields = [
+            "name",
+            "sla_plan",
+            "timezone",
+            "default_erp_system",
+            "email_domains",
+            "is_active",
+            "plugin_version",
+            "erp_version",
+        ]
 
 
 @admin.register(Organization, site=admin_site)
 class OrganizationAdmin(KxModelAdmin):
     form = OrganizationForm
-    list_display = ["name", "sla_plan", "timezone", "email_domains", "member_count", "is_active"]
+    list_display = ["name", "sla_plan", "timezone", "plugin_version", "member_count", "is_active"]
     list_filter = ["sla_plan", "is_active", "default_erp_system"]
     list_select_related = ["sla_plan"]
     search_fields = ["name", "email_domains"]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.clock import resolve_now
+from core.registry import ticket_page_panels
 from helpdesk.models import Ticket, TicketMessage, User
 from helpdesk.selectors import tickets as ticket_selectors
 from helpdesk.services.conversation import Visibility, add_reply
@@ -46,7 +47,7 @@ def _description(ticket: Ticket) -> list[tuple[str, Any, str]]:
     return rows
 
 
-def ticket_page_context(*, ticket: Ticket, reply_form: ReplyForm) -> dict[str, Any]:
+def ticket_page_context(*, ticket: Ticket, reply_form: ReplyForm, request=None) -> dict[str, Any]:
     conversation = ticket_selectors.conversation(ticket, internal=True)
     loose_files = ticket_selectors.request_files(ticket, internal=True)
     events = ticket_selectors.audit_trail(ticket)
@@ -64,4 +65,8 @@ def ticket_page_context(*, ticket: Ticket, reply_form: ReplyForm) -> dict[str, A
         "requester_phone": profile.phone if profile else "",
         "agent_timezone": timezone.get_current_timezone_name(),
         "max_files": settings.ATTACHMENT_MAX_PER_MESSAGE,
+        # Boxes other apps contribute (core.registry.ticket_page_panels), rendered here.
+        "panels": [panel.render(ticket=ticket, request=request) for panel in ticket_page_panels]
+        if request is not None
+        else [],
     }

@@ -256,7 +256,7 @@ class TicketAdmin(KxModelAdmin):
         context = dict(extra_context or {})
         if ticket is not None:
             reply_form = context.pop("reply_form", None) or ReplyForm(ticket=ticket)
-            context.update(ticket_page_context(ticket=ticket, reply_form=reply_form))
+            context.update(ticket_page_context(ticket=ticket, reply_form=reply_form, request=request))
             context["reply_url"] = reverse("admin:helpdesk_ticket_reply", args=[ticket.pk])
         # One save button: the agent stays on the ticket (see response_change).
         context.update(show_save_and_add_another=False, show_save_and_continue=False)

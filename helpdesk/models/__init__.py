@@ -20,7 +20,8 @@ from .conversation import (
     TicketPause,
 )
 from .mail import InboundMessage, Mailbox
-from .organizations import Category, Organization, PluginVersion, Team
+from .maintenance import MaintenanceWindow
+from .organizations import Category, Organization, PluginVersion, SupportStatus, Team
 from .outbox import EmailKind, OutboundEmail
 from .sla import (
     BusinessCalendar,
@@ -54,6 +55,7 @@ __all__ = [
     "InboundMessage",
     "InvalidTransition",
     "Mailbox",
+    "MaintenanceWindow",
     "Organization",
     "OutboundEmail",
     "OverrideSource",
@@ -61,6 +63,7 @@ __all__ = [
     "Priority",
     "SLAPlan",
     "SLATarget",
+    "SupportStatus",
     "SatisfactionRating",
     "SlaTarget",
     "Status",

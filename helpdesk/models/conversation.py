@@ -141,6 +141,8 @@ class TicketEvent(models.Model):
         REOPENED = "reopened", _("Reopened")
         RATED = "rated", _("Rated")
         ATTACHMENT = "attachment", _("Attachment added")
+        KNOWN_ISSUE = "known_issue", _("Linked to a known issue")
+        KNOWN_ISSUE_FIXED = "known_issue_fixed", _("Known issue fixed")
 
     ticket = models.ForeignKey(
         Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket")

@@ -30,6 +30,12 @@ class Organization(models.Model):
         help_text=_("Comma-separated. People with a verified address here may join."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The versions the customer runs: filled from their tickets and the API, editable by
+    # the organization's admin in the portal. They decide "what's new since your version"
+    # and "known issues affecting your version".
+    plugin_version = models.CharField(_("plugin version in use"), max_length=30, blank=True)
+    erp_version = models.CharField(_("ERP version in use"), max_length=60, blank=True)
+    versions_updated_at = models.DateTimeField(_("versions updated"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -140,7 +146,20 @@ class PluginVersion(models.Model):
 
     version = models.CharField(_("version"), max_length=30, unique=True)
     released_on = models.DateField(_("released on"))
-    is_supported = models.BooleanField(_("supported"), default=True)
+    is_supported = models.BooleanField(
+        _("offered on the ticket form"),
+        default=True,
+        help_text=_("Whether customers can pick this version when they ask for help."),
+    )
+    full_support_until = models.DateField(
+        _("full support until"),
+        null=True,
+        blank=True,
+        help_text=_("After this day the version gets security and critical fixes only."),
+    )
+    end_of_life_on = models.DateField(
+        _("end of life"), null=True, blank=True, help_text=_("From this day the version gets no fixes.")
+    )
 
     class Meta:
         verbose_name = _("plugin version")
@@ -149,3 +168,30 @@ class PluginVersion(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from helpdesk.versioning import version_key
+
+        errors = {}
+        if version_key(self.version) is None:
+            errors["version"] = _("Write the version as numbers separated by dots, e.g. 3.2.1.")
+        if self.full_support_until and self.end_of_life_on and self.end_of_life_on < self.full_support_until:
+            errors["end_of_life_on"] = _("The end of life cannot come before the end of full support.")
+        if errors:
+            raise ValidationError(errors)
+
+    def support_status(self, today) -> str:
+        """SupportStatus value on `today`."""
+        if self.end_of_life_on and today >= self.end_of_life_on:
+            return SupportStatus.END_OF_LIFE
+        if self.full_support_until and today > self.full_support_until:
+            return SupportStatus.MAINTENANCE
+        return SupportStatus.SUPPORTED
+
+
+class SupportStatus(models.TextChoices):
+    SUPPORTED = "supported", _("Supported")
+    MAINTENANCE = "maintenance", _("Maintenance only")
+    END_OF_LIFE = "end_of_life", _("End of life")

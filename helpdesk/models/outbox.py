@@ -23,6 +23,9 @@ class EmailKind(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("Password reset")
     FORUM_DIGEST = "forum_digest", _("Forum digest: replies and mentions (to members)")
     STATUS_CHANGED = "status_changed", _("Status changed (to the requester)")
+    KNOWN_ISSUE_FIXED = "known_issue_fixed", _("Known issue fixed (to the requesters of linked tickets)")
+    RELEASE_DIGEST = "release_digest", _("New plugin versions (to customers who opted in)")
+    MAINTENANCE_NOTICE = "maintenance_notice", _("Planned maintenance (to subscribers)")
 
 
 class OutboundEmail(models.Model):

@@ -104,6 +104,18 @@ class CustomerProfile(models.Model):
         default=False,
         help_text=_("Sees every ticket of the organization in the portal."),
     )
+    notify_releases = models.BooleanField(
+        _("mail me about new plugin versions"),
+        default=False,
+        help_text=_("A digest when a release newer than your organization's version is published."),
+    )
+    # Release notes published before this were already mailed (or predate the opt-in).
+    releases_notified_at = models.DateTimeField(_("release digest sent"), null=True, blank=True)
+    notify_maintenance = models.BooleanField(
+        _("mail me before maintenance windows"),
+        default=True,
+        help_text=_("A notice the day before support systems are down for planned maintenance."),
+    )
 
     class Meta:
         verbose_name = _("customer profile")

@@ -51,13 +51,15 @@ def add_reply(
     visibility: str = Visibility.PUBLIC,
     status: str | None = None,
     now: datetime | None = None,
+    notify: bool = True,
 ) -> TicketMessage:
     """Add a message to the conversation, whoever writes it and whichever way it came.
 
     Agents write public replies (which count as responses) or internal notes; customers
     write customer replies and never notes. `status` (agents' public replies only) moves
     the ticket in the same step. Precondition: the caller has checked that `author` may see
-    the ticket (`helpdesk.selectors.tickets.access_ticket`).
+    the ticket (`helpdesk.selectors.tickets.access_ticket`). `notify=False` (agents' replies)
+    leaves the requester's mail to the caller, which sends one notice for several tickets.
     """
     with staging.opened(attachments) as files:
         if author.is_staff:
@@ -73,6 +75,7 @@ def add_reply(
                 status=status,
                 channel=channel,
                 now=now,
+                notify=notify,
             )
         if visibility == Visibility.INTERNAL:
             raise ValidationError(_("Only agents can write internal notes."))
@@ -115,6 +118,7 @@ def record_agent_reply(
     status: str | None = None,
     channel: str = Channel.WEB,
     now: datetime | None = None,
+    notify: bool = True,
 ) -> TicketMessage:
     """A public reply by an agent: the first one stamps first response (business and calendar
     seconds); each one counts for FCR and restarts the next-response clock. `status` may
@@ -173,9 +177,10 @@ def record_agent_reply(
     target_status = status or (Status.OPEN if ticket.status == Status.NEW else None)
     if target_status and target_status != ticket.status:
         ticket.check_transition(target_status)
-        fields += apply_status(ticket, target_status, actor=author, now=now)
+        fields += apply_status(ticket, target_status, actor=author, now=now, notify=notify)
     ticket.save(update_fields=list(dict.fromkeys(fields)))
-    notifications.agent_replied(ticket, message, now=now)
+    if notify:
+        notifications.agent_replied(ticket, message, now=now)
     return message
 
 

@@ -47,6 +47,7 @@ from . import notifications, staging
 from .attachments import store_attachment
 from .conversation import record_customer_reply
 from .events import record_event
+from .organizations import note_versions
 from .routing import route_team
 from .tickets import _lock
 
@@ -242,6 +243,9 @@ def _save_new_ticket(intake: Intake, *, files: list[UploadedFile], actor: User, 
             "quality_score": ticket.quality_score,
             "needs_details": missing,
         },
+    )
+    note_versions(
+        ticket.organization, plugin_version=ticket.plugin_version, erp_version=ticket.erp_version, now=now
     )
     index_ticket(ticket)
     notifications.ticket_received(ticket, now=now)

@@ -28,10 +28,13 @@ from .tickets import _ensure_live, _lock
 REOPEN_WINDOW = timedelta(days=7)
 
 
-def apply_status(ticket: Ticket, new_status: str, *, actor: User | None, now: datetime) -> list[str]:
+def apply_status(
+    ticket: Ticket, new_status: str, *, actor: User | None, now: datetime, notify: bool = True
+) -> list[str]:
     """Move a locked ticket to new_status with every clock effect; return fields to save.
 
-    Callers hold the transaction and have checked the transition.
+    Callers hold the transaction and have checked the transition. `notify=False` creates the
+    satisfaction survey of a resolved ticket without mailing it (the caller's notice links it).
     """
     old_status = ticket.status
     fields = ["status", "updated_at", *clock.SLA_FIELDS]
@@ -53,7 +56,7 @@ def apply_status(ticket: Ticket, new_status: str, *, actor: User | None, now: da
         # While resolved the clock stands still; a reopen resumes it.
         clock.pause(ticket, now=now, status=new_status)
         fields += ["resolved_at", "resolution_business_seconds", "resolution_breached"]
-        _send_survey(ticket, now=now)
+        _send_survey(ticket, now=now, notify=notify)
     if new_status == Status.CLOSED:
         ticket.closed_at = now
         fields.append("closed_at")
@@ -71,10 +74,11 @@ def apply_status(ticket: Ticket, new_status: str, *, actor: User | None, now: da
     return fields
 
 
-def _send_survey(ticket: Ticket, *, now: datetime) -> None:
+def _send_survey(ticket: Ticket, *, now: datetime, notify: bool = True) -> None:
     token = secrets.token_urlsafe(32)
     SatisfactionRating.objects.create(ticket=ticket, token=token, surveyed_at=now)
-    notifications.satisfaction_survey(ticket, token, now=now)
+    if notify:
+        notifications.satisfaction_survey(ticket, token, now=now)
 
 
 @transaction.atomic

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from core.admin import ModelAdmin
 from core.admin_site import admin_site
-from knowledgebase.models import Article, ArticleFeedback, ArticleRevision, ArticleStatus, Category
+from knowledgebase.models import Article, ArticleFeedback, ArticleRevision, ArticleStatus, Category, Kind
+from knowledgebase.selectors import versions as version_selectors
 from knowledgebase.selectors.articles import feedback_summary
 from knowledgebase.services import articles as svc
 
@@ -94,6 +95,19 @@ class ArticleAdmin(ModelAdmin):
             obj.get_absolute_url(),
             _("Open preview"),
         )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = dict(extra_context or {})
+        article = (
+            Article.objects.filter(pk=object_id, kind=Kind.KNOWN_ISSUE).first()
+            if object_id.isdigit()
+            else None
+        )
+        if article is not None:
+            # A known issue shows the tickets it explains (knowledgebase/admin/known_issues.py).
+            context["known_issue_links"] = list(version_selectors.linked_tickets(issue=article))
+            context["affected_organizations"] = version_selectors.affected_organizations(issue=article)
+        return super().change_view(request, object_id, form_url, extra_context=context)
 
     def save_model(self, request, obj, form, change):
         svc.save_article(article=obj, editor=request.user, reindex=False)

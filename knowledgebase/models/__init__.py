@@ -3,6 +3,7 @@
 from .choices import ArticleStatus, IssueStatus, Kind, Visibility, visibilities_for
 from .content import EMBED_HOSTS, Article, ArticleRevision, Category, Tag, validate_embed_url
 from .feedback import ArticleFeedback
+from .known_issues import KnownIssueLink, LinkSource
 from .search import SearchQuery
 from .training import TrainingSession, TrainingSignup
 
@@ -15,6 +16,8 @@ __all__ = [
     "Category",
     "IssueStatus",
     "Kind",
+    "KnownIssueLink",
+    "LinkSource",
     "SearchQuery",
     "Tag",
     "TrainingSession",

@@ -172,6 +172,7 @@ class Article(models.Model):
         verbose_name=_("fixed in version"),
     )
     issue_status = models.CharField(_("issue status"), max_length=15, choices=IssueStatus.choices, blank=True)
+    fixed_at = models.DateTimeField(_("fixed at"), null=True, blank=True, editable=False)
     source_ticket = models.ForeignKey(
         "helpdesk.Ticket",
         on_delete=models.SET_NULL,

@@ -15,6 +15,8 @@ from core.markdown import render_markdown
 from knowledgebase.models import Article, ArticleRevision, ArticleStatus, Category, Kind, Tag
 from search.services import index_document, remove_document
 
+from .releases import schedule_digest
+
 DOC_TYPE = "kb.article"
 
 
@@ -127,6 +129,8 @@ def _save_rendered(*, article: Article, editor, note: str, reindex: bool, now: d
         _record_revision(article=article, editor=editor, note=note, now=now)
     if reindex:
         index_article(article=article)
+    if article.kind == Kind.RELEASE_NOTE and article.status == ArticleStatus.PUBLISHED:
+        schedule_digest(now=max(now, article.published_at))
     return article
 
 

@@ -113,7 +113,7 @@ def test_the_organization_list_runs_a_fixed_number_of_queries(client, org, rows,
     assert len(response.context["page"].object_list) == rows
 
 
-DETAIL_QUERIES = 10
+DETAIL_QUERIES = 11  # … and the known issues the ticket is linked to
 
 
 @pytest.mark.parametrize("rounds", [1, 5])

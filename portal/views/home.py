@@ -2,11 +2,13 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.clock import now
 from core.registry import home_panels
 from portal import integrations, selectors
+from portal.versions import version_card
 
 
 @require_GET
@@ -21,8 +23,10 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for panel in home_panels
     ]
+    moment = now()
     context = {
-        "status": selectors.support_status(user=user, now=now()),
+        "status": selectors.support_status(user=user, now=moment),
+        "version_card": version_card(user=user, today=timezone.localdate(moment), now=moment),
         "panels": panels,
         "search_url": integrations.url_or_none("search"),
     }

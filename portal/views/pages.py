@@ -3,17 +3,21 @@
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.clock import now
 from helpdesk.services.workflow import rate_ticket
 from portal import selectors
 from portal.forms.tickets import RatingForm
+from portal.versions import version_support
 
 
 @require_GET
 def plans(request: HttpRequest) -> HttpResponse:
     summaries = selectors.plans_overview(user=request.user)
-    return render(request, "portal/plans.html", {"plans": summaries})
+    versions = version_support(today=timezone.localdate(now()))
+    return render(request, "portal/plans.html", {"plans": summaries, "version_support": versions})
 
 
 @require_http_methods(["GET", "POST"])

@@ -22,6 +22,7 @@ from helpdesk.services.conversation import add_reply, reopen_with_reason
 from helpdesk.services.intake import complete_details
 from helpdesk.services.links import ticket_for_details_token
 from helpdesk.services.workflow import can_customer_reopen, rate_ticket, set_status
+from knowledgebase.selectors.versions import known_issues_for_ticket
 from portal import selectors
 from portal.forms.submission import CompleteDetailsForm, quality_fields
 from portal.forms.tickets import RatingForm, ReopenForm, ReplyForm, TicketFilterForm
@@ -59,6 +60,7 @@ def _render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpRespons
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
         "rating_form": forms.get("rating_form") or RatingForm(),
         "kept_files": forms.get("kept_files", []),
+        "known_issues": known_issues_for_ticket(ticket=ticket, user=request.user, now=now),
     }
     return render(request, "portal/tickets/detail.html", context)
 

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from core import clock
 from helpdesk.models import PluginVersion
+from knowledgebase.demo import known_issues as known_issues_demo
 from knowledgebase.demo.articles import (
     MORE_ARTICLES,
     MORE_CATEGORIES,
@@ -329,6 +330,7 @@ class Command(BaseCommand):
                 defaults={"starts_at": (now + timedelta(days=days)).replace(hour=6, minute=0, second=0, microsecond=0),
                           "capacity": 30, "duration_minutes": 90, "location": "https://meeting.example.com/kx-training"},
             )  # fmt: skip
+        known_issues_demo.seed(now=now)
         self.stdout.write(self.style.SUCCESS(f"Knowledge base seeded: {Article.objects.count()} articles."))
 
     def upsert(self, slug, published_at, *, category, tags=(), **fields) -> Article:
