@@ -22,3 +22,7 @@ WHITENOISE_AUTOREFRESH = True
 # Assertions read English source strings unless a test asks for Chinese; the product default
 # (zh-hans) is covered by config/tests/test_i18n.py.
 LANGUAGE_CODE = "en"
+# Webhook and alert tests deliver to an http.server on 127.0.0.1.
+OUTBOUND_HTTP_ALLOW_LOOPBACK = True
+# Each test starts with no subscriptions cached (conftest); no reload in the middle of one.
+INTEGRATIONS_CACHE_SECONDS = 3600
