@@ -209,6 +209,12 @@ class TeamAlertChannelForm(forms.ModelForm):
             self.instance.secret = secret
         super()._post_clean()
 
+    def _update_errors(self, errors):
+        # The model names its field "secret"; on this form it is typed into "new_secret".
+        if hasattr(errors, "error_dict") and "secret" in errors.error_dict:
+            errors.error_dict["new_secret"] = errors.error_dict.pop("secret")
+        super()._update_errors(errors)
+
     def chosen_secret(self) -> str | None:
         data = getattr(self, "cleaned_data", {})
         if data.get("clear_secret"):
