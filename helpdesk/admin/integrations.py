@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from core.admin import apply_each
 from core.admin_site import admin_site
 from helpdesk.models import AlertEvent, OutboundRequest, TeamAlertChannel, WebhookEndpoint, WebhookEvent
+from helpdesk.models.integrations import PING_EVENT, TEST_ALERT
 from helpdesk.services import alerts, http_outbox, webhooks
 
 from .base import KxModelAdmin, ReadOnlyAdmin
@@ -229,7 +230,6 @@ class TeamAlertChannelAdmin(ManagersOnly, TestButton, KxModelAdmin):
     list_filter = ["platform", "is_active", "team"]
     list_select_related = ["team"]
     search_fields = ["name", "team__name"]
-    autocomplete_fields = ["team"]
     actions = ["send_test_message"]
     test_label = _("Send test message")
     change_form_template = "admin/helpdesk/integrations/change_form.html"
@@ -272,6 +272,24 @@ class TeamAlertChannelAdmin(ManagersOnly, TestButton, KxModelAdmin):
         )
 
 
+class EventFilter(admin.SimpleListFilter):
+    """The known events, without a DISTINCT over a log that only grows."""
+
+    title = _("event")
+    parameter_name = "event"
+
+    def lookups(self, request, model_admin):
+        return [
+            *WebhookEvent.choices,
+            (PING_EVENT, _("Test event")),
+            *AlertEvent.choices,
+            (TEST_ALERT, _("Test message")),
+        ]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(event=self.value()) if self.value() else queryset
+
+
 @admin.register(OutboundRequest, site=admin_site)
 class OutboundRequestAdmin(ReadOnlyAdmin):
     list_display = [
@@ -286,7 +304,7 @@ class OutboundRequestAdmin(ReadOnlyAdmin):
         "next_attempt_at",
         "delivered_at",
     ]
-    list_filter = ["state", "kind", "event", "endpoint", "channel"]
+    list_filter = ["state", "kind", EventFilter, "endpoint", "channel"]
     list_select_related = ["endpoint", "channel__team"]
     search_fields = ["=delivery_id", "event"]
     show_full_result_count = False
@@ -349,7 +367,7 @@ class OutboundRequestAdmin(ReadOnlyAdmin):
             text = json.dumps(json.loads(row.body), ensure_ascii=False, indent=2, sort_keys=True)
         except ValueError:
             text = row.body
-        return format_html("<pre>{}</pre>", text)
+        return format_html('<pre class="kx-delivery-body">{}</pre>', text)
 
     @admin.action(description=_("Retry now"), permissions=["retry"])
     def retry(self, request, queryset):
