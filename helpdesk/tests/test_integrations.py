@@ -17,8 +17,9 @@ from helpdesk.services import http_outbox, integrations, signing, webhooks
 from helpdesk.services.conversation import record_customer_reply
 from helpdesk.services.sla_watch import run_sla_pass
 from helpdesk.services.tickets import set_priority
-from helpdesk.tests.factories import GOOD_DETAILS, AgentFactory, TeamFactory, submit
+from helpdesk.tests.factories import GOOD_DETAILS, AgentFactory, TeamFactory, plan, submit
 from helpdesk.tests.receiver import Receiver, free_port
+from helpdesk.tests.sla.helpers import sh, team_with_lead, ticket_on
 
 pytestmark = pytest.mark.django_db
 
@@ -395,3 +396,33 @@ def test_the_subscriptions_are_read_once_and_again_after_a_change(django_assert_
         assert not integrations.wants("ticket.created")
     webhooks.create_endpoint(name="CRM", url="http://127.0.0.1:18039/", events=["ticket.created"], actor=None)
     assert integrations.wants("ticket.created")
+
+
+# --- The watcher's alerts ---------------------------------------------------------------------
+
+
+def test_a_breach_that_escalates_alerts_breach_and_escalation_but_no_new_p1():
+    team = team_with_lead()
+    channel(team, "http://127.0.0.1:18039/hook", events=list(AlertEvent.values))
+    ticket = ticket_on("advanced", now=sh(2025, 11, 3, 10), team=team, priority="p2")
+
+    run_sla_pass(now=sh(2025, 11, 3, 15, 1))  # P2 first response due 15:00: P2 → P1, to the lead
+
+    ticket.refresh_from_db()
+    assert ticket.priority == "p1"
+    events = sorted(OutboundRequest.objects.filter(ticket=ticket).values_list("event", flat=True))
+    assert events == ["escalation", "sla_breach"]  # the watcher's raise to P1 is the escalation
+    escalation = OutboundRequest.objects.get(ticket=ticket, event="escalation")
+    assert "Escalated: " + ticket.reference in json.loads(escalation.body)["markdown"]["content"]
+
+
+def test_an_sla_warning_alert_waits_for_the_team_hours_like_its_mail():
+    team = team_with_lead(calendar=plan("advanced").calendar)
+    channel(team, "http://127.0.0.1:18039/hook", events=[AlertEvent.SLA_WARNING])
+    ticket_on("urgent", now=sh(2025, 11, 3, 20), team=team)
+
+    run_sla_pass(now=sh(2025, 11, 3, 20, 46))
+
+    alert = OutboundRequest.objects.get(event="sla_warning")
+    assert alert.next_attempt_at == sh(2025, 11, 4, 9)
+    assert "due in" in json.loads(alert.body)["markdown"]["content"]
