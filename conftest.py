@@ -29,6 +29,17 @@ def _no_announced_maintenance():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_subscriptions():
+    # Webhook and alert subscriptions are cached per process; a rolled-back test's endpoints
+    # must not receive the next test's events.
+    from helpdesk.services.integrations import clear_subscription_cache
+
+    clear_subscription_cache(empty=True)
+    yield
+    clear_subscription_cache(empty=True)
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     # A test that activates a language (or a request that did) must not leak it into the next
     # one: with the suite in random order that would make assertions depend on the order.

@@ -4,7 +4,7 @@ from django.tasks import task
 
 from helpdesk import search
 from helpdesk.models import BusinessCalendar
-from helpdesk.services import calendars, outbox, sla_watch, staging
+from helpdesk.services import calendars, http_outbox, outbox, sla_watch, staging
 
 
 @task()
@@ -51,3 +51,14 @@ def send_maintenance_notices() -> int:
     from helpdesk.services import maintenance
 
     return maintenance.send_maintenance_notices()
+
+
+@task()
+def deliver_outbound_request(*, request_id: int) -> str:
+    """Deliver one webhook or chat alert (queued by http_outbox.queue_request after commit)."""
+    return http_outbox.deliver_request(request_id=request_id)
+
+
+@task()
+def flush_http_outbox() -> dict[str, int]:
+    return http_outbox.flush_http_outbox()

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
-from helpdesk.models import User
+from helpdesk.models import User, WebhookEvent
+from helpdesk.services import integrations
 
 from .. import permissions
 from ..models import Post, PostState, Topic
@@ -36,6 +37,12 @@ def mark_solution(*, topic: Topic, post: Post, actor: User, now: datetime | None
     topic.solution, topic.is_solved, topic.solved_at = post, True, now
     topic.save(update_fields=["solution", "is_solved", "solved_at"])
     indexing.index_topic(topic)
+    topic_url = integrations.public_url(topic.get_absolute_url())
+    integrations.emit(
+        WebhookEvent.TOPIC_SOLVED,
+        data={"topic": {"id": topic.pk, "title": topic.title, "solution_post_id": post.pk, "url": topic_url}},
+        now=now,
+    )
     return topic
 
 

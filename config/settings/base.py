@@ -314,6 +314,14 @@ OUTBOX_MAX_ATTEMPTS = 8
 # expires after this (docs/operations.md, "Mail: the outbox lease").
 OUTBOX_LEASE_SECONDS = 45
 
+# --- Outgoing webhooks and chat alerts (helpdesk/services/integrations.py) -------------------
+# Plain http to 127.0.0.1 / localhost, for a local receiver: tests and development (DEBUG).
+OUTBOUND_HTTP_ALLOW_LOOPBACK = env_bool("OUTBOUND_HTTP_ALLOW_LOOPBACK", False)
+OUTBOUND_HTTP_TIMEOUT_SECONDS = 10
+# How long a process trusts its copy of who subscribes to what (edits in this process apply
+# at once; other processes pick them up within this many seconds).
+INTEGRATIONS_CACHE_SECONDS = 30
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -27,3 +27,7 @@ LANGUAGE_CODE = "en"
 # response, so a test sees it; nothing is written at interpreter exit (the test database is gone).
 SEARCH_LOG_BATCH = 1
 SEARCH_LOG_FLUSH_AT_EXIT = False
+# Webhook and alert tests deliver to an http.server on 127.0.0.1.
+OUTBOUND_HTTP_ALLOW_LOOPBACK = True
+# Each test starts with no subscriptions cached (conftest); no reload in the middle of one.
+INTEGRATIONS_CACHE_SECONDS = 3600

@@ -34,9 +34,10 @@ from django.utils.http import urlsafe_base64_encode
 
 from community.tests.crawl import community_world
 from core import clock
-from helpdesk.models import ApiScope, PluginVersion, SatisfactionRating, Ticket
+from helpdesk.models import ApiScope, PluginVersion, SatisfactionRating, TeamAlertChannel, Ticket
 from helpdesk.services.api_keys import create_api_key
 from helpdesk.services.attachments import store_attachment
+from helpdesk.services.webhooks import create_endpoint, send_test_event
 from helpdesk.services.workflow import set_status
 from helpdesk.tests.factories import (
     AgentFactory,
@@ -151,6 +152,18 @@ def build_world() -> World:
         username="locked@example.com", ip_address="192.0.2.1", user_agent="x", failures_since_start=5
     )
     AccessFailureLog.objects.create(username="locked@example.com", ip_address="192.0.2.1", user_agent="x")
+    # Webhooks and chat alerts: nothing listens on 18040, so a crawled "send test" fails fast.
+    endpoint, _secret = create_endpoint(
+        name="CRM", url="http://127.0.0.1:18040/hook", events=["article.published"], actor=superuser
+    )
+    channel = TeamAlertChannel.objects.create(
+        team=TeamFactory(),
+        name="值班群",
+        platform="wecom",
+        url="http://127.0.0.1:18040/w",
+        events=["sla_breach"],
+    )
+    send_test_event(endpoint=endpoint, actor=superuser)
 
     real = {
         ("", "reference"): [ticket.reference],
@@ -182,6 +195,8 @@ def build_world() -> World:
         ("admin:view_on_site", "content_type_id"): [ContentType.objects.get_for_model(Ticket).pk],
         ("admin:view_on_site", "object_id"): [ticket.pk],
         ("admin:knowledgebase_article_restore", "number"): [item.revisions.first().number],
+        ("admin:helpdesk_webhookendpoint_test", "pk"): [endpoint.pk],
+        ("admin:helpdesk_teamalertchannel_test", "pk"): [channel.pk],
         **community_world(customer=customer, agent=agent),
     }
     world = World(users={"customer": customer, "agent": agent, "superuser": superuser}, real=real)

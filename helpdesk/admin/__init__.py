@@ -4,4 +4,4 @@ Imported from HelpdeskConfig.ready(); the admin site module itself imports none 
 (they import it).
 """
 
-from . import api_keys, config, mail, maintenance, outbox, people, records, sla, tickets  # noqa: F401
+from . import api_keys, config, integrations, mail, maintenance, outbox, people, records, sla, tickets  # noqa: F401

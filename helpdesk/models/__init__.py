@@ -19,6 +19,14 @@ from .conversation import (
     TicketMessage,
     TicketPause,
 )
+from .integrations import (
+    AlertEvent,
+    OutboundRequest,
+    Platform,
+    TeamAlertChannel,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from .mail import InboundMessage, Mailbox
 from .maintenance import MaintenanceWindow
 from .organizations import Category, Organization, PluginVersion, SupportStatus, Team
@@ -36,6 +44,12 @@ from .tickets import DESCRIPTION_FIELDS, InvalidTransition, Ticket
 from .users import CustomerProfile, User
 
 __all__ = [
+    "AlertEvent",
+    "OutboundRequest",
+    "Platform",
+    "TeamAlertChannel",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "DESCRIPTION_FIELDS",
     "OPEN_STATUSES",
     "PAUSED_STATUSES",

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
 from core.markdown import render_markdown
+from helpdesk.models import WebhookEvent
+from helpdesk.services import integrations
 from knowledgebase.models import Article, ArticleRevision, ArticleStatus, Category, Kind, Tag
 from search.services import index_document, remove_document
 
@@ -114,6 +116,7 @@ def save_article(
 @transaction.atomic
 def _save_rendered(*, article: Article, editor, note: str, reindex: bool, now: datetime | None) -> Article:
     now = resolve_now(now)
+    announce = _becomes_published(article)
     if not article.slug:
         article.slug = unique_slug(article.title, exclude_pk=article.pk)
     if article.status == ArticleStatus.PUBLISHED and article.published_at is None:
@@ -131,7 +134,28 @@ def _save_rendered(*, article: Article, editor, note: str, reindex: bool, now: d
         index_article(article=article)
     if article.kind == Kind.RELEASE_NOTE and article.status == ArticleStatus.PUBLISHED:
         schedule_digest(now=max(now, article.published_at))
+    if announce:
+        integrations.emit(WebhookEvent.ARTICLE_PUBLISHED, data={"article": _summary(article)}, now=now)
     return article
+
+
+def _becomes_published(article: Article) -> bool:
+    # Asked only when an integration listens, so an ordinary save costs no extra query.
+    if article.status != ArticleStatus.PUBLISHED or not integrations.wants(WebhookEvent.ARTICLE_PUBLISHED):
+        return False
+    return not Article.objects.filter(pk=article.pk, status=ArticleStatus.PUBLISHED).exists()
+
+
+def _summary(article: Article) -> dict:
+    return {
+        "id": article.pk,
+        "slug": article.slug,
+        "title": article.title,
+        "kind": article.kind,
+        "visibility": article.visibility,
+        "published_at": article.published_at.isoformat() if article.published_at else None,
+        "url": integrations.public_url(article.get_absolute_url()),
+    }
 
 
 def create_article(

@@ -26,6 +26,7 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 from django_tasks_db.management.commands.db_worker import Worker
 
 from core.db_retry import retry_when_locked
+from helpdesk.services.http_outbox import flush_http_outbox
 from helpdesk.services.outbox import flush_outbox
 from helpdesk.services.task_recovery import recover_abandoned_tasks
 
@@ -92,6 +93,7 @@ class Command(DbWorkerCommand):
             worker.run()  # a signal ends it with SystemExit, which the finally lets through
             if options["batch"] and outbox_interval > 0:
                 self.flush_once()
+                self.flush_http_once()
         finally:
             stop.set()
             if housekeeping.is_alive():
@@ -125,12 +127,26 @@ class Command(DbWorkerCommand):
             self.stdout.write(f"outbox: {sent} ({time.monotonic() - began:.2f} s)")
             self.stdout.flush()
 
+    def flush_http_once(self) -> None:
+        """The webhooks and chat alerts that are due (helpdesk.services.http_outbox)."""
+        began = time.monotonic()
+        try:
+            counts = retry_when_locked(flush_http_outbox, what="http outbox flush")
+        except Exception:  # as for mail: log it, try next interval
+            logger.exception("http outbox flush failed")
+            return
+        if counts:
+            sent = " ".join(f"{state}={count}" for state, count in sorted(counts.items()))
+            self.stdout.write(f"http outbox: {sent} ({time.monotonic() - began:.2f} s)")
+            self.stdout.flush()
+
     def housekeep(self, *, stop: threading.Event, interval: float, stale_after: timedelta) -> None:
         next_recovery = time.monotonic() + RECOVERY_EVERY_SECONDS
         try:
             while not stop.is_set():
                 close_old_connections()
                 self.flush_once()
+                self.flush_http_once()
                 if time.monotonic() >= next_recovery:
                     self.recover(worker_id=None, stale_after=stale_after)
                     next_recovery = time.monotonic() + RECOVERY_EVERY_SECONDS
