@@ -19,6 +19,7 @@ from .conversation import (
     TicketMessage,
     TicketPause,
 )
+from .idempotency import IdempotentRequest
 from .organizations import Category, Organization, PluginVersion, Team
 from .outbox import EmailKind, OutboundEmail
 from .sla import (
@@ -50,6 +51,7 @@ __all__ = [
     "CustomerProfile",
     "EmailKind",
     "ErpSystem",
+    "IdempotentRequest",
     "InvalidTransition",
     "Organization",
     "OutboundEmail",
