@@ -5,6 +5,8 @@ to the caller); search goes through search.selectors, public kinds only (the sam
 holds agents-only ticket documents).
 """
 
+from dataclasses import replace
+
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
@@ -140,9 +142,10 @@ class SearchView(KbReadMixin, APIView):
     def get(self, request, format=None):
         RejectUnknownParameters().filter_queryset(request, None, self)
         data = request.query_params
-        query = SearchQuery(
-            data={"q": data.get("q", ""), "kind": data.getlist("kind"), "page": data.get("page", 1)}
-        )
+        values = {"kind": data.getlist("kind"), "page": data.get("page", 1)}
+        if "q" in data:
+            values["q"] = data["q"]
+        query = SearchQuery(data=values)
         query.is_valid(raise_exception=True)
         values = query.validated_data
         page = values["page"]
@@ -153,14 +156,13 @@ class SearchView(KbReadMixin, APIView):
             limit=SEARCH_PAGE_SIZE,
             offset=(page - 1) * SEARCH_PAGE_SIZE,
         )
-        for hit in results.hits:
-            hit.url = request.build_absolute_uri(hit.url)
+        hits = [replace(hit, url=request.build_absolute_uri(hit.url)) for hit in results.hits]
         answer = {
             "query": results.query,
             "total": results.total,
             "total_capped": results.total_capped,
             "page": page,
             "has_next": results.total > page * SEARCH_PAGE_SIZE,
-            "hits": results.hits,
+            "hits": hits,
         }
         return Response(SearchResultsSerializer(answer).data)

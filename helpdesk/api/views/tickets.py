@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from helpdesk.models import Channel, Status, TicketMessage
+from helpdesk.models import Channel, InvalidTransition, Status, TicketMessage
 from helpdesk.selectors.tickets import access_ticket, conversation, visible_tickets
 from helpdesk.services import intake
 from helpdesk.services.conversation import Visibility, add_reply, reopen_with_reason
@@ -156,6 +156,8 @@ class TicketViewSet(ApiViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyM
                 },
                 status=status.HTTP_409_CONFLICT,
             )
+        except InvalidTransition as exc:
+            raise ValidationError({"status": exc.messages}) from exc
         except DjangoValidationError as exc:
             raise service_errors(exc) from exc
         return Response(self._ticket(ticket))
