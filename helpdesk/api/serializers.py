@@ -84,7 +84,8 @@ class UploadsField(serializers.ListField):
     """Files sent as multipart (`files` repeated), checked as the portal checks them."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("child", serializers.FileField())
+        # Empty files too: the attachment service refuses them in the portal's words.
+        kwargs.setdefault("child", serializers.FileField(allow_empty_file=True))
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", settings.ATTACHMENT_MAX_PER_MESSAGE)
         kwargs.setdefault(
