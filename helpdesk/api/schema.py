@@ -29,7 +29,8 @@ DESCRIPTIONS = {
     "422": "The Idempotency-Key was used for another request.",
     "429": "Too many requests; wait as long as Retry-After says.",
 }
-ALWAYS = ("400", "401", "403", "405", "406", "429")
+# 404 everywhere: a POST names other objects too (a board, the ticket to merge into).
+ALWAYS = ("400", "401", "403", "404", "405", "406", "429")
 WRITES = ("409", "413", "415", "422")
 
 
@@ -49,8 +50,6 @@ def add_error_responses(result, generator, request, public):
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             codes = list(ALWAYS)
-            if "{" in path:
-                codes.append("404")
             if method in {"post", "put", "patch"}:
                 codes.extend(WRITES)
             for code in codes:

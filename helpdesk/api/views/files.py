@@ -33,6 +33,12 @@ class AttachmentViewSet(ApiViewSetMixin, viewsets.GenericViewSet):
     def download(self, request, pk=None):
         return attachment_response(self._attachment(pk))
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        # A refusal is always the JSON error shape, even to a client that asked for the file.
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
     def _attachment(self, pk):
         try:
             number = int(pk)
