@@ -31,7 +31,11 @@ def _free_port() -> int:
 def gunicorn_server(tmp_path: Path, *, setup: str, workers: int = 2, threads: int = 4):
     """Yield (base URL, database path, what `setup` printed as JSON on its last line)."""
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CACHE_URL", "TRUSTED_PROXY_COUNT"}},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "CACHE_URL", "TRUSTED_PROXY_COUNT"}
+        },
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "PYTHONPATH": str(ROOT),
         # A file of its own: never the developer's database, nor the PostgreSQL of a CI run.
@@ -42,7 +46,13 @@ def gunicorn_server(tmp_path: Path, *, setup: str, workers: int = 2, threads: in
     script = "import django\ndjango.setup()\nfrom django.core.management import call_command\n"
     script += "call_command('migrate', verbosity=0)\n" + setup
     done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, check=True, timeout=120, capture_output=True, text=True
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+        capture_output=True,
+        text=True,
     )
     seeded = json.loads(done.stdout.strip().splitlines()[-1])
     port = _free_port()
@@ -50,7 +60,16 @@ def gunicorn_server(tmp_path: Path, *, setup: str, workers: int = 2, threads: in
     gunicorn = Path(sys.executable).with_name("gunicorn")
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [str(gunicorn), "config.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers), "--threads", str(threads)],
+            [
+                str(gunicorn),
+                "config.wsgi:application",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                str(workers),
+                "--threads",
+                str(threads),
+            ],
             cwd=ROOT,
             env=env,
             stdout=log,

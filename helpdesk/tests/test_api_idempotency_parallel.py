@@ -44,7 +44,11 @@ def _post(url: str, key: str, body: dict, idempotency_key: str) -> tuple[int, di
     request = urllib.request.Request(
         url,
         data=json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json", "Idempotency-Key": idempotency_key},
+        headers={
+            "Authorization": f"Bearer {key}",
+            "Content-Type": "application/json",
+            "Idempotency-Key": idempotency_key,
+        },
         method="POST",
     )
     try:
@@ -76,7 +80,12 @@ def test_parallel_posts_with_one_key_write_once_and_answer_alike(server):
     url, database, seeded = server
     created = _at_once(lambda: _post(url + "/api/v1/tickets/", seeded["key"], TICKET, "erp-run-1"))
     replied = _at_once(
-        lambda: _post(f"{url}/api/v1/tickets/{seeded['ticket']}/reply/", seeded["key"], {"body": "补充：日志见附件。"}, "erp-reply-1")
+        lambda: _post(
+            f"{url}/api/v1/tickets/{seeded['ticket']}/reply/",
+            seeded["key"],
+            {"body": "补充：日志见附件。"},
+            "erp-reply-1",
+        )
     )
 
     assert {status for status, _body in created} == {201}, created
@@ -84,7 +93,9 @@ def test_parallel_posts_with_one_key_write_once_and_answer_alike(server):
     assert {status for status, _body in replied} == {201}, replied
     assert len({body["id"] for _status, body in replied}) == 1
     with sqlite3.connect(database) as db:
-        tickets = db.execute("SELECT COUNT(*) FROM helpdesk_ticket WHERE subject = ?", [TICKET["subject"]]).fetchone()[0]
+        tickets = db.execute(
+            "SELECT COUNT(*) FROM helpdesk_ticket WHERE subject = ?", [TICKET["subject"]]
+        ).fetchone()[0]
         replies = db.execute(
             "SELECT COUNT(*) FROM helpdesk_ticketmessage WHERE ticket_id = ? AND kind = 'customer_reply'",
             [seeded["ticket"]],
