@@ -305,6 +305,8 @@ SPECTACULAR_SETTINGS = {
         "key (`Authorization: Bearer kx_…`); every error has the shape of `Error`; every POST "
         "takes an `Idempotency-Key`. The guide is docs/api.md in the repository."
     ),
+    # Tags from the segment after /api/v1/: tickets, kb, forum, reports, search …
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

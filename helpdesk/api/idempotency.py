@@ -43,7 +43,8 @@ class _Replayed(Exception):
 
 
 class IdempotentPostMixin:
-    """For viewsets: claims the key after authentication, keeps or forgets the answer."""
+    # For viewsets: claims the key after authentication, keeps or forgets the answer. (A
+    # comment, not a docstring: drf-spectacular would show it on every operation.)
 
     _idempotency_claim = None
 

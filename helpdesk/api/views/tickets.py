@@ -6,7 +6,13 @@ import uuid
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -61,6 +67,20 @@ def _write(serializer_class, request, **context):
 
 
 NO_FILTERS = {"filters": False}
+ERP_PLUGIN_EXAMPLE = {
+    "category": "posting",
+    "subject": "插件 3.2.1 报错：ERR-4012 科目 1122 不存在",
+    "symptoms": "插件在生成收款凭证时失败，收款单没有生成凭证，财务人员无法继续过账。",
+    "occurred_at": "2025-11-03T09:30:00+08:00",
+    "error_message": "ERR-4012 account 1122 does not exist or is disabled",
+    "steps_to_reproduce": "1. 打开收款单 2. 点击生成凭证 3. 插件报错",
+    "expected_result": "凭证生成并过账",
+    "actual_result": "插件报错，凭证没有生成",
+    "erp_system": "kingdee",
+    "erp_version": "K/3 Cloud 8.1",
+    "plugin_version": "3.2.1",
+    "environment": "Last log lines:\n2025-11-03 09:30:01 ERROR ERR-4012 account 1122 missing",
+}
 POST_ACTION = {"detail": True, "methods": ["post"], "filter_backends": [], "pagination_class": None}
 
 
@@ -69,6 +89,9 @@ POST_ACTION = {"detail": True, "methods": ["post"], "filter_backends": [], "pagi
     retrieve=extend_schema(summary="One ticket"),
 )
 class TicketViewSet(ApiViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Tickets the caller may see: a customer their own, an organization admin the
+    organization's, agents all. A ticket the caller may not see is a 404."""
+
     http_method_names = ["get", "post", "patch", "head", "options"]
     # Checked by HasKeyScope for requests made with an API key.
     read_scope = TICKETS_READ
@@ -102,6 +125,23 @@ class TicketViewSet(ApiViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyM
         request={"application/json": TicketCreateSerializer, "multipart/form-data": TicketCreateSerializer},
         responses={201: TicketSerializer},
         parameters=[IDEMPOTENCY_PARAMETER],
+        examples=[
+            OpenApiExample("From the ERP plugin", value=ERP_PLUGIN_EXAMPLE, request_only=True),
+            OpenApiExample(
+                "Too vague (400)",
+                value={
+                    "code": "invalid",
+                    "detail": "Some fields are not valid; see “errors”.",
+                    "errors": {
+                        "steps_to_reproduce": [
+                            "List the steps you took, one per line, e.g. “1. 打开收款单 2. 点击生成凭证 3. …”."
+                        ]
+                    },
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
     )
     def create(self, request, *args, **kwargs):
         values = _write(TicketCreateSerializer, request)
