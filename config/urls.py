@@ -4,13 +4,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from core.admin_site import admin_site
+from helpdesk.api import docs as api_docs
 from knowledgebase.views.search import search_page
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/v1/", include("config.api_urls")),
+    path("api/docs/", api_docs.swagger_ui, name="api-docs"),
+    path("api/redoc/", api_docs.redoc, name="api-redoc"),
+    path("api/v1/", include(("config.api_urls", "api"))),
     path("helpdesk/", include("helpdesk.urls")),
     path("kb/", include("knowledgebase.urls")),
     path("community/", include("community.urls")),

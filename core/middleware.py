@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -49,7 +49,11 @@ class RejectNullBytesMiddleware:
             or _has_null(request.GET)
             or (request.method == "POST" and _has_null(request.POST))
         ):
-            return HttpResponseBadRequest(_("The request contained an invalid character."))
+            message = _("The request contained an invalid character.")
+            if request.path.startswith("/api/"):
+                # The API's one error shape (helpdesk/api/errors.py), for integrators' parsers.
+                return JsonResponse({"code": "invalid_character", "detail": message}, status=400)
+            return HttpResponseBadRequest(message)
         return self.get_response(request)
 
 

@@ -4,13 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
+from helpdesk.models import Attachment
 from helpdesk.selectors.tickets import access_attachment
 
 
-@login_required
-@require_GET
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = access_attachment(request.user, pk)
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """The file as a download that no browser renders or sniffs; the caller checked access
+    (`access_attachment`). The site's page and the API's download both answer with this."""
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as missing:
@@ -26,3 +26,9 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    return attachment_response(access_attachment(request.user, pk))

@@ -255,3 +255,8 @@ def member_topics(*, profile_user, viewer, boards: list[Board], limit: int = 20)
     topics = list(_base([b.pk for b in boards]).filter(author=profile_user, state=TopicState.VISIBLE)[:limit])
     _with_tags(topics)
     return topics
+
+
+def readable_posts(*, user, topic: Topic) -> QuerySet[Post]:
+    """A topic's posts as `user` may list them, in order (the API's keyset pages)."""
+    return _readable_posts(user, _posts().filter(topic=topic))

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc as local static files, never a CDN
     "django_tasks_db",
     "axes",
 ]
@@ -288,7 +289,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min", "key": "600/min"},
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "helpdesk.api.pagination.NumberedPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Bodies are size-, depth- and item-bounded before json.loads (helpdesk/api/parsers.py).
@@ -297,6 +298,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # One error shape for every refusal: {"code", "detail", "errors"} (helpdesk/api/errors.py).
+    "EXCEPTION_HANDLER": "helpdesk.api.errors.exception_handler",
 }
 API_MAX_JSON_DEPTH = 32
 API_MAX_JSON_ITEMS = 10_000
@@ -304,6 +307,28 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Kuaixiang 快响 API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # --- API docs (issue 12) ---
+    "DESCRIPTION": (
+        "Tickets, knowledge base, forum and reports for integrators. Authenticate with an API "
+        "key (`Authorization: Bearer kx_…`); every error has the shape of `Error`; every POST "
+        "takes an `Idempotency-Key`. The guide is docs/api.md in the repository."
+    ),
+    # Tags from the segment after /api/v1/: tickets, kb, forum, reports, search …
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "helpdesk.models.choices.Status",
+        "PriorityEnum": "helpdesk.models.choices.Priority",
+        "ArticleKindEnum": "knowledgebase.models.choices.Kind",
+        "MessageKindEnum": "helpdesk.models.TicketMessage.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "helpdesk.api.schema.add_error_responses",
+    ],
 }
 
 # --- Helpdesk rules that are deployment facts, not business rules ---------------------------

@@ -76,7 +76,7 @@ def through_api(world, fields) -> tuple[Ticket | None, dict[str, list[str]]]:
     if response.status_code == 201:
         return Ticket.objects.get(pk=response.json()["id"]), {}
     assert response.status_code == 400, response.content
-    return None, response.json()
+    return None, response.json()["errors"]
 
 
 def through_admin(world, fields) -> tuple[Ticket | None, dict[str, list[str]]]:

@@ -1,9 +1,11 @@
-from rest_framework.routers import DefaultRouter
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from .views import CategoryViewSet, PluginVersionViewSet, TicketViewSet
+from .views import AttachmentViewSet, CategoryViewSet, PluginVersionViewSet, SlaReportView, TicketViewSet
 
-router = DefaultRouter()
+router = SimpleRouter()
 router.register("tickets", TicketViewSet, basename="ticket")
+router.register("attachments", AttachmentViewSet, basename="attachment")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("plugin-versions", PluginVersionViewSet, basename="pluginversion")
-urlpatterns = router.urls
+urlpatterns = [*router.urls, path("reports/sla/", SlaReportView.as_view(), name="report-sla")]

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpdesk', '0012_mail_inbound_and_outbox_ids'),
+        ('helpdesk', '0013_api_idempotency'),
     ]
 
     operations = [

@@ -19,6 +19,7 @@ from .conversation import (
     TicketMessage,
     TicketPause,
 )
+from .idempotency import IdempotentRequest
 from .integrations import (
     AlertEvent,
     OutboundRequest,
@@ -67,6 +68,7 @@ __all__ = [
     "EmailKind",
     "ErpSystem",
     "InboundMessage",
+    "IdempotentRequest",
     "InvalidTransition",
     "Mailbox",
     "MaintenanceWindow",

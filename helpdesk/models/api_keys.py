@@ -12,6 +12,7 @@ class ApiScope(models.TextChoices):
     TICKETS_WRITE = "tickets:write", _("Create and change tickets")
     KB_READ = "kb:read", _("Read the knowledge base")
     REPORTS_READ = "reports:read", _("Read reports")
+    FORUM_WRITE = "forum:write", _("Start topics and reply in the forum")
 
 
 class ApiKey(models.Model):

@@ -62,4 +62,4 @@ def test_an_ordinary_request_still_parses(customer_api):
     client, _ = customer_api
     category = CategoryFactory()
     response = client.post("/api/v1/tickets/", {"category": category.slug, "subject": "不行"}, format="json")
-    assert response.status_code == 400 and "symptoms" in response.json()
+    assert response.status_code == 400 and "symptoms" in response.json()["errors"]

@@ -11,6 +11,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+# The API's error shape (helpdesk/api/errors.py): a stable code beside the translated detail.
+API_CODES = {400: "bad_request", 403: "permission_denied"}
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -19,7 +21,7 @@ def _is_api(request: HttpRequest) -> bool:
 
 def _respond(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse({"detail": message}, status=status)
+        return JsonResponse({"code": API_CODES[status], "detail": message}, status=status)
     context = {"title": title, "message": message, "status": status}
     return render(request, "error.html", context, status=status)
 
@@ -27,7 +29,9 @@ def _respond(request: HttpRequest, *, status: int, title: str, message: str) -> 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if isinstance(exception, TOO_LARGE):
         if _is_api(request):
-            return JsonResponse({"detail": _("The request body is too large.")}, status=413)
+            return JsonResponse(
+                {"code": "request_too_large", "detail": _("The request body is too large.")}, status=413
+            )
         return _respond(
             request,
             status=413,
@@ -56,13 +60,14 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse({"detail": _("Not found.")}, status=404)
+        return JsonResponse({"code": "not_found", "detail": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
         return JsonResponse(
-            {"detail": _("Something went wrong on our side; it has been logged.")}, status=500
+            {"code": "server_error", "detail": _("Something went wrong on our side; it has been logged.")},
+            status=500,
         )
     return render(request, "500.html", status=500)
