@@ -21,6 +21,7 @@ from .conversation import (
 )
 from .organizations import Category, Organization, PluginVersion, Team
 from .outbox import EmailKind, OutboundEmail
+from .rollups import ReportRollup, RollupCursor, TicketReportState
 from .sla import (
     BusinessCalendar,
     BusinessHours,
@@ -56,6 +57,8 @@ __all__ = [
     "OverrideSource",
     "PluginVersion",
     "Priority",
+    "ReportRollup",
+    "RollupCursor",
     "SLAPlan",
     "SLATarget",
     "SatisfactionRating",
@@ -66,6 +69,7 @@ __all__ = [
     "TicketEvent",
     "TicketMessage",
     "TicketPause",
+    "TicketReportState",
     "User",
     "Weekday",
 ]

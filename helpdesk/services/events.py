@@ -5,6 +5,8 @@ from typing import Any
 
 from helpdesk.models import Ticket, TicketEvent, User
 
+from .rollups import schedule_fold
+
 
 def record_event(
     *,
@@ -16,7 +18,7 @@ def record_event(
     new: Any = "",
     data: dict | None = None,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
         actor=actor,
@@ -25,3 +27,5 @@ def record_event(
         data=data or {},
         created_at=now,
     )
+    schedule_fold(ticket.pk)  # the report rollups follow every recorded change
+    return event
