@@ -301,15 +301,16 @@ _local = threading.local()
 def schedule_fold(ticket_id: int) -> None:
     """Fold this ticket once the current transaction commits (no query now).
 
-    Every event registers a callback; the first to run folds all pending tickets, the others
-    find nothing left. If the fold fails or the process dies, the watcher's sweep folds the
+    Several events of one transaction make one callback and one fold. If the fold fails or the process dies, the watcher's sweep folds the
     ticket from its events.
     """
     pending = getattr(_local, "pending", None)
     if pending is None:
         pending = _local.pending = set()
     pending.add(ticket_id)
-    transaction.on_commit(_fold_pending)
+    # One callback per transaction (a rolled-back savepoint drops its callbacks: then re-register).
+    if not any(func is _fold_pending for _sids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(_fold_pending)
 
 
 def _fold_pending() -> None:
