@@ -206,15 +206,20 @@ def ticket_facts(row: Mapping, ratings: Sequence[Mapping]) -> list[list]:
     return facts
 
 
-def contributions(*, dims: Mapping[str, str], team_id: int | None, facts: Iterable[Sequence]) -> Counter:
-    """Rollup keys (day, team scope, dimension, value, measure, bucket) → count for one ticket."""
-    out: Counter = Counter()
+def contributions(
+    *, dims: Mapping[str, str], team_id: int | None, facts: Iterable[Sequence], into: Counter | None = None
+) -> Counter:
+    """Rollup keys (day, team scope, dimension, value, measure, bucket) → count for one ticket,
+    added to `into` when given (the rebuild sums a million tickets in one dict)."""
+    out: Counter = Counter() if into is None else into
     scopes = (ALL_TEAMS,) if not team_id else (ALL_TEAMS, team_id)
+    every = [(name, dims[name]) for name in DIMENSIONS]
+    arrival = [(name, value) for name, value in every if name in ARRIVAL_DIMENSIONS]
     for day, measure, bucket, n in facts:
-        names = ARRIVAL_DIMENSIONS if measure == "arrival" else DIMENSIONS
         for scope in scopes:
-            for name in names:
-                out[(day, scope, name, dims[name], measure, bucket)] += n
+            for name, value in arrival if measure == "arrival" else every:
+                key = (day, scope, name, value, measure, bucket)
+                out[key] = out.get(key, 0) + n
     return out
 
 
@@ -364,7 +369,7 @@ def rebuild(*, batch: int = 5000, flush_at: int = 400_000) -> int:
             in_hours = _in_hours(row, calendars)
             dims = ticket_dims(row, in_hours=in_hours)
             facts = ticket_facts(row, ratings.get(row["pk"], []))
-            pending.update(contributions(dims=dims, team_id=row["team_id"], facts=facts))
+            contributions(dims=dims, team_id=row["team_id"], facts=facts, into=pending)
             states.append(
                 TicketReportState(
                     ticket_id=row["pk"], in_hours=in_hours, timezone=dims["timezone"], dims=dims, facts=facts
