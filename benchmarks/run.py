@@ -16,6 +16,7 @@ BENCHES = [
     ("SLA business time (helpdesk.sla.business_time)", "bench_business_time.py"),
     ("Search (knowledge base, FAQ, forum)", "bench_search.py"),
     ("Forum pages at 1,000,000 posts (community)", "bench_forum.py"),
+    ("Managers' dashboards, 90 days (BENCH_TICKETS, default 1,000,000)", "bench_reports.py"),
     ("Load: 8 clients submitting and replying for 30 s on SQLite (scripts/run.sh)", "bench_load.py"),
 ]
 

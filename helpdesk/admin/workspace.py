@@ -47,9 +47,15 @@ def workspace_context(request) -> dict:
 
 
 def report_urls(site) -> list:
+    from helpdesk.admin.dashboards import breakdown_view, heatmap_view, overview_view
     from helpdesk.admin.reports import sla_report_view
 
-    return [path("reports/sla/", site.admin_view(sla_report_view), name="reports_sla")]
+    return [
+        path("reports/sla/", site.admin_view(sla_report_view), name="reports_sla"),
+        path("reports/", site.admin_view(overview_view), name="reports_overview"),
+        path("reports/by/<slug:dimension>/", site.admin_view(breakdown_view), name="reports_breakdown"),
+        path("reports/heatmap/", site.admin_view(heatmap_view), name="reports_heatmap"),
+    ]
 
 
 WORKSPACE = AdminSection(

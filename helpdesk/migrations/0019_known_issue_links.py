@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpdesk', '0014_http_outbox'),
+        ('helpdesk', '0015_report_rollups'),
     ]
 
     operations = [

@@ -32,6 +32,7 @@ from .mail import InboundMessage, Mailbox
 from .maintenance import MaintenanceWindow
 from .organizations import Category, Organization, PluginVersion, SupportStatus, Team
 from .outbox import EmailKind, OutboundEmail
+from .rollups import ReportRollup, RollupCursor, TicketReportState
 from .sla import (
     BusinessCalendar,
     BusinessHours,
@@ -77,6 +78,8 @@ __all__ = [
     "OverrideSource",
     "PluginVersion",
     "Priority",
+    "ReportRollup",
+    "RollupCursor",
     "SLAPlan",
     "SLATarget",
     "SupportStatus",
@@ -88,6 +91,7 @@ __all__ = [
     "TicketEvent",
     "TicketMessage",
     "TicketPause",
+    "TicketReportState",
     "User",
     "Weekday",
 ]

@@ -6,6 +6,7 @@ from typing import Any
 from helpdesk.models import Ticket, TicketEvent, User
 
 from . import integrations
+from .rollups import schedule_fold
 
 
 def record_event(
@@ -29,4 +30,5 @@ def record_event(
     )
     # The webhooks and chat alerts the event causes, queued in this same transaction.
     integrations.ticket_event(event)
+    schedule_fold(ticket.pk)  # the report rollups follow every recorded change
     return event

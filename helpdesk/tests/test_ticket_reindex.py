@@ -6,6 +6,7 @@ from django.db import transaction
 from helpdesk.models import Status, Ticket, TicketMessage
 from helpdesk.search import matching_ticket_ids, reindex_ticket_by_id, schedule_reindex
 from helpdesk.tests.factories import AgentFactory, submit
+from helpdesk.tests.reports.helpers import without_rollups
 from search.models import SearchDocument
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_each_ticket_changed_in_a_transaction_gets_its_own_reindex(agent, django
         schedule_reindex(second)
         schedule_reindex(first)
 
-    assert len(callbacks) == 2
+    assert len(without_rollups(callbacks)) == 2
     assert sorted(matching_ticket_ids(query="汇率折算", user=agent)) == sorted([first.pk, second.pk])
 
 
@@ -77,7 +78,7 @@ def test_a_reindex_from_a_rolled_back_savepoint_does_not_hide_a_later_one(
         note(ticket, "科目映射已修正")
         schedule_reindex(ticket)
 
-    assert len(callbacks) == 1
+    assert len(without_rollups(callbacks)) == 1
     assert matching_ticket_ids(query="科目映射", user=agent) == [ticket.pk]
 
 

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.db_retry import retry_when_locked
 from helpdesk.services.outbox import flush_outbox
+from helpdesk.services.rollups import sweep as sweep_rollups
 from helpdesk.services.sla_watch import run_sla_pass
 
 logger = logging.getLogger("helpdesk.sla_watch")
@@ -56,11 +57,14 @@ class Command(BaseCommand):
             # retried at once with backoff rather than an interval later.
             result = retry_when_locked(lambda: run_sla_pass(limit=limit), what="SLA pass")
             mail = retry_when_locked(flush_outbox, what="outbox flush")
+            folded = retry_when_locked(sweep_rollups, what="report rollups sweep")
         except Exception:  # still locked, or the database is away: log it, try next interval
             logger.exception("SLA pass failed")
             self.stderr.write("sla_watch: pass failed (see log)")
             return
         counts = " ".join(f"{k}={v}" for k, v in result.as_dict().items())
         sent = " ".join(f"{k}={v}" for k, v in sorted(mail.items())) or "none"
-        self.stdout.write(f"sla pass: {counts} mail: {sent} ({time.monotonic() - began:.2f} s)")
+        self.stdout.write(
+            f"sla pass: {counts} mail: {sent} rollups: {folded} ({time.monotonic() - began:.2f} s)"
+        )
         self.stdout.flush()

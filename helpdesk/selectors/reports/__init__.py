@@ -2,6 +2,24 @@
 definitions"). Each selector's query count is fixed and pinned by a test."""
 
 from .common import GROUPINGS, OVERALL, Period, Ratio, group_label
+from .dashboard import (
+    EVERYONE,
+    Breakdown,
+    BreakdownRow,
+    Heatmap,
+    Measures,
+    Overview,
+    Scope,
+    StaffingRow,
+    TrendPoint,
+    attention_list,
+    breakdown,
+    heatmap,
+    measures,
+    overview,
+    staffing,
+    trend,
+)
 from .outcomes import (
     BACKLOG_BUCKETS,
     BacklogRow,
@@ -23,6 +41,22 @@ from .sla import (
 )
 
 __all__ = [
+    "EVERYONE",
+    "Breakdown",
+    "BreakdownRow",
+    "Heatmap",
+    "Measures",
+    "Overview",
+    "Scope",
+    "StaffingRow",
+    "TrendPoint",
+    "attention_list",
+    "breakdown",
+    "heatmap",
+    "measures",
+    "overview",
+    "staffing",
+    "trend",
     "BACKLOG_BUCKETS",
     "GROUPINGS",
     "OVERALL",

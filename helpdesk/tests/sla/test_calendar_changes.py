@@ -23,6 +23,7 @@ from helpdesk.services.workflow import set_status
 from helpdesk.sla.defaults import override_rows
 from helpdesk.sla.selectors import missing_holiday_years
 from helpdesk.tests.factories import AgentFactory, plan
+from helpdesk.tests.reports.helpers import without_rollups
 from helpdesk.tests.sla.helpers import sh, ticket_on
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +178,7 @@ def test_a_committed_calendar_edit_moves_due_times_through_the_task(django_captu
         ticket.refresh_from_db()
         assert ticket.first_response_due_at == sh(2025, 11, 3, 18)  # not yet: after commit
 
-    assert len(callbacks) == 1
+    assert len(without_rollups(callbacks)) == 1
     ticket.refresh_from_db()
     assert ticket.first_response_due_at == sh(2025, 11, 4, 18)
     assert ticket.events.filter(kind=TicketEvent.Kind.SLA_RECOMPUTED).count() == 1

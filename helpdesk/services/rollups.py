@@ -1,0 +1,387 @@
+"""Keeping the report rollups (helpdesk.models.rollups) in step with the tickets.
+
+Every service that changes a measured field records a ticket event; `record_event` asks
+for the ticket to be folded after the commit (`schedule_fold`), and the SLA watcher sweeps
+events past the cursor (`sweep`) so nothing is lost if a process dies between the commit and
+the fold. A fold recomputes the ticket's facts from its row and ratings (`ticket_facts`,
+pure) and applies the difference with its last contribution, so folding twice changes
+nothing. `rebuild` recomputes everything (after a bulk import or a change of definitions).
+"""
+
+import logging
+import math
+import threading
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max
+
+from helpdesk.models import (
+    ReportRollup,
+    RollupCursor,
+    SatisfactionRating,
+    Ticket,
+    TicketEvent,
+    TicketReportState,
+)
+from helpdesk.models.rollups import ALL_TEAMS
+from helpdesk.sla import business_time
+from helpdesk.sla.calendars import load_calendars
+
+logger = logging.getLogger(__name__)
+
+# Breakdown dimensions (query-parameter values, never translated); "all" is the totals row.
+DIMENSIONS: tuple[str, ...] = (
+    "all",
+    "plan",
+    "team",
+    "agent",
+    "category",
+    "complexity",
+    "channel",
+    "organization",
+    "priority",
+    "hours",
+    "timezone",
+)
+# Arrivals by hour of week are only read for these (the heatmap); elsewhere they'd be rows nobody reads.
+ARRIVAL_DIMENSIONS = frozenset({"all", "team", "timezone"})
+FCR_REOPEN_WINDOW = timedelta(days=7)
+# Histograms of business seconds: BUCKETS_PER_OCTAVE buckets per doubling (about ±6 %).
+BUCKETS_PER_OCTAVE = 6
+CURSOR = "events"
+_FIELDS = (
+    "pk",
+    "created_at",
+    "merged_into_id",
+    "closed_at",
+    "first_response_at",
+    "first_response_breached",
+    "first_response_business_seconds",
+    "first_response_due_at",
+    "resolution_due_at",
+    "resolved_at",
+    "resolution_breached",
+    "resolution_business_seconds",
+    "agent_reply_count",
+    "reopen_count",
+    "last_reopened_at",
+    "team_id",
+    "assignee_id",
+    "category_id",
+    "category__complexity",
+    "channel",
+    "organization_id",
+    "priority",
+    "sla_plan__tier",
+    "organization__timezone",
+    "requester__customer_profile__timezone",
+    "team__calendar_id",
+    "sla_calendar_id",
+)
+_RATING_FIELDS = ("ticket_id", "surveyed_at", "rated_at", "score")
+
+
+def report_zone() -> ZoneInfo:
+    """Rollup days are days of the site's time zone (settings.TIME_ZONE)."""
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def report_day(moment: datetime) -> date:
+    return moment.astimezone(report_zone()).date()
+
+
+def seconds_bucket(seconds: int) -> int:
+    """Histogram bucket of a duration: 0 for under a second, then BUCKETS_PER_OCTAVE per doubling."""
+    if seconds < 1:
+        return 0
+    return int(math.log2(seconds) * BUCKETS_PER_OCTAVE) + 1
+
+
+def bucket_bounds(bucket: int) -> tuple[float, float]:
+    """[low, high) seconds of a histogram bucket."""
+    if bucket == 0:
+        return (0.0, 1.0)
+    return (2 ** ((bucket - 1) / BUCKETS_PER_OCTAVE), 2 ** (bucket / BUCKETS_PER_OCTAVE))
+
+
+def bucket_value(bucket: int) -> float:
+    """The value a bucket stands for in a percentile: its geometric middle."""
+    low, high = bucket_bounds(bucket)
+    return 0.0 if bucket == 0 else math.sqrt(low * high)
+
+
+def hour_of_week(moment: datetime, zone: str) -> int:
+    """0 = Monday 00:00–01:00 … 167 = Sunday 23:00–24:00, local time of `zone`."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return local.weekday() * 24 + local.hour
+
+
+def customer_timezone(row: Mapping) -> str:
+    return (
+        row.get("requester__customer_profile__timezone")
+        or row.get("organization__timezone")
+        or settings.TIME_ZONE
+    )
+
+
+def ticket_dims(row: Mapping, *, in_hours: bool) -> dict[str, str]:
+    """The ticket's value for every dimension, as stored in rollup rows ("" when none)."""
+
+    def text(value) -> str:
+        return "" if value is None else str(value)
+
+    return {
+        "all": "",
+        "plan": text(row["sla_plan__tier"]),
+        "team": text(row["team_id"]),
+        "agent": text(row["assignee_id"]),
+        "category": text(row["category_id"]),
+        "complexity": text(row["category__complexity"]),
+        "channel": text(row["channel"]),
+        "organization": text(row["organization_id"]),
+        "priority": text(row["priority"]),
+        "hours": "in" if in_hours else "out",
+        "timezone": customer_timezone(row),
+    }
+
+
+def ticket_facts(row: Mapping, ratings: Sequence[Mapping]) -> list[list]:
+    """What one ticket counts for, as [day (ISO), measure, bucket, n], from its stored columns
+    and ratings (DESIGN.md "Metric definitions"; the outcome's day is the day it became final).
+
+    Pure: no database, no clock. The property test recomputes each measure from this
+    definition's words, not from this function.
+    """
+    facts: list[list] = []
+
+    def add(moment: datetime, measure: str, bucket: int = 0, n: int = 1) -> None:
+        facts.append([report_day(moment).isoformat(), measure, bucket, n])
+
+    add(row["created_at"], "created")
+    add(row["created_at"], "arrival", hour_of_week(row["created_at"], customer_timezone(row)))
+    live = row["merged_into_id"] is None
+    if not live:
+        if row["closed_at"] is not None:
+            if row["first_response_due_at"] is not None:
+                add(row["closed_at"], "fr_merged")
+            if row["resolution_due_at"] is not None:
+                add(row["closed_at"], "res_merged")
+        return facts
+    if row["first_response_at"] is not None:
+        answered = row["first_response_at"]
+        add(answered, "fr_breached" if row["first_response_breached"] else "fr_met")
+        seconds = row["first_response_business_seconds"]
+        if seconds is not None:
+            add(answered, "fr_hist", seconds_bucket(seconds))
+            add(answered, "fr_sum", 0, seconds)
+    if row["resolved_at"] is not None:
+        resolved = row["resolved_at"]
+        add(resolved, "resolved")
+        add(resolved, "res_breached" if row["resolution_breached"] else "res_met")
+        reopened = row["reopen_count"] > 0
+        if reopened:
+            add(resolved, "reopened")
+        late_reopen = reopened and (
+            row["last_reopened_at"] is not None and row["last_reopened_at"] > resolved + FCR_REOPEN_WINDOW
+        )
+        if row["agent_reply_count"] == 1 and (not reopened or late_reopen):
+            add(resolved, "fcr")
+        seconds = row["resolution_business_seconds"]
+        if seconds is not None:
+            add(resolved, "res_hist", seconds_bucket(seconds))
+            add(resolved, "res_sum", 0, seconds)
+    for rating in ratings:
+        add(rating["surveyed_at"], "surveyed")
+        if rating["rated_at"] is not None:
+            add(rating["surveyed_at"], "responded")
+            if rating["score"] is not None:
+                add(rating["rated_at"], "rated")
+                if rating["score"] >= 4:
+                    add(rating["rated_at"], "satisfied")
+    return facts
+
+
+def contributions(
+    *, dims: Mapping[str, str], team_id: int | None, facts: Iterable[Sequence], into: Counter | None = None
+) -> Counter:
+    """Rollup keys (day, team scope, dimension, value, measure, bucket) → count for one ticket,
+    added to `into` when given (the rebuild sums a million tickets in one dict)."""
+    out: Counter = Counter() if into is None else into
+    scopes = (ALL_TEAMS,) if not team_id else (ALL_TEAMS, team_id)
+    every = [(name, dims[name]) for name in DIMENSIONS]
+    arrival = [(name, value) for name, value in every if name in ARRIVAL_DIMENSIONS]
+    for day, measure, bucket, n in facts:
+        for scope in scopes:
+            for name, value in arrival if measure == "arrival" else every:
+                key = (day, scope, name, value, measure, bucket)
+                out[key] = out.get(key, 0) + n
+    return out
+
+
+def _in_hours(row: Mapping, calendars: Mapping) -> bool:
+    calendar = calendars.get(row["team__calendar_id"]) or calendars.get(row["sla_calendar_id"])
+    return True if calendar is None else business_time.is_open(calendar, row["created_at"])
+
+
+def _apply(deltas: Mapping[tuple, int]) -> None:
+    """Add `deltas` to the counters: one INSERT … ON CONFLICT DO UPDATE for all of them."""
+    rows = [(*key, n) for key, n in deltas.items() if n]
+    if not rows:
+        return
+    table = connection.ops.quote_name(ReportRollup._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (day, team, dimension, value, measure, bucket, count) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (dimension, team, day, measure, value, bucket) "
+        f"DO UPDATE SET count = {table}.count + excluded.count"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(date.fromisoformat(r[0]), *r[1:]) for r in rows])
+
+
+def _load(pks: Sequence[int]) -> tuple[list[dict], dict[int, list[dict]]]:
+    rows = list(Ticket.objects.filter(pk__in=pks).values(*_FIELDS))
+    ratings: dict[int, list[dict]] = {}
+    for rating in SatisfactionRating.objects.filter(ticket_id__in=pks).values(*_RATING_FIELDS):
+        ratings.setdefault(rating["ticket_id"], []).append(rating)
+    return rows, ratings
+
+
+def fold_tickets(pks: Iterable[int]) -> int:
+    """Bring the rollups up to date with these tickets' current state. Idempotent."""
+    pks = sorted(set(pks))
+    if not pks:
+        return 0
+    with transaction.atomic():
+        # Serialises folds of the same tickets (PostgreSQL; SQLite writes one at a time anyway).
+        list(Ticket.objects.filter(pk__in=pks).select_for_update().values_list("pk", flat=True))
+        rows, ratings = _load(pks)
+        states = TicketReportState.objects.in_bulk(pks)
+        calendars = load_calendars(
+            {r["team__calendar_id"] for r in rows if r["pk"] not in states}
+            | {r["sla_calendar_id"] for r in rows if r["pk"] not in states}
+        )
+        deltas: Counter = Counter()
+        new_states = []
+        for row in rows:
+            old = states.get(row["pk"])
+            in_hours = old.in_hours if old else _in_hours(row, calendars)
+            dims = ticket_dims(row, in_hours=in_hours)
+            facts = ticket_facts(row, ratings.get(row["pk"], []))
+            if old is not None:
+                if old.dims == dims and old.facts == facts:
+                    continue
+                deltas.subtract(contributions(dims=old.dims, team_id=_team(old.dims), facts=old.facts))
+            deltas.update(contributions(dims=dims, team_id=row["team_id"], facts=facts))
+            new_states.append(
+                TicketReportState(
+                    ticket_id=row["pk"], in_hours=in_hours, timezone=dims["timezone"], dims=dims, facts=facts
+                )
+            )
+        _apply(deltas)
+        if new_states:
+            TicketReportState.objects.bulk_create(
+                new_states,
+                update_conflicts=True,
+                unique_fields=["ticket"],
+                update_fields=["in_hours", "timezone", "dims", "facts"],
+            )
+    return len(new_states)
+
+
+def _team(dims: Mapping[str, str]) -> int | None:
+    return int(dims["team"]) if dims.get("team") else None
+
+
+# --- after the commit, and the watcher's sweep --------------------------------------------------
+
+_local = threading.local()
+
+
+def schedule_fold(ticket_id: int) -> None:
+    """Fold this ticket once the current transaction commits (no query now).
+
+    Several events of one transaction make one callback and one fold. If the fold fails or the process dies, the watcher's sweep folds the
+    ticket from its events.
+    """
+    pending = getattr(_local, "pending", None)
+    if pending is None:
+        pending = _local.pending = set()
+    pending.add(ticket_id)
+    # One callback per transaction (a rolled-back savepoint drops its callbacks: then re-register).
+    if not any(func is _fold_pending for _sids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(_fold_pending)
+
+
+def _fold_pending() -> None:
+    pending = getattr(_local, "pending", None)
+    if not pending:
+        return
+    pks = list(pending)
+    pending.clear()
+    try:
+        fold_tickets(pks)
+    except Exception:  # the commit is done; the sweep retries, the request must not fail
+        logger.exception("Folding tickets %s into the report rollups failed", pks)
+
+
+def sweep(*, limit: int = 5000) -> int:
+    """Fold tickets with events after the cursor; returns how many tickets were folded."""
+    cursor, _ = RollupCursor.objects.get_or_create(key=CURSOR)
+    events = list(
+        TicketEvent.objects.filter(pk__gt=cursor.last_event_id)
+        .order_by("pk")
+        .values_list("pk", "ticket_id")[:limit]
+    )
+    if not events:
+        return 0
+    folded = fold_tickets({ticket for _pk, ticket in events})
+    RollupCursor.objects.filter(key=CURSOR).update(last_event_id=events[-1][0])
+    return folded
+
+
+def rebuild(*, batch: int = 5000, flush_at: int = 400_000) -> int:
+    """Recompute every rollup and ticket state from the tickets. Returns the tickets counted."""
+    last_event = TicketEvent.objects.aggregate(last=Max("pk"))["last"] or 0
+    with transaction.atomic():
+        ReportRollup.objects.all().delete()
+        TicketReportState.objects.all().delete()
+    calendars = load_calendars(
+        set(Ticket.objects.values_list("sla_calendar_id", flat=True).distinct())
+        | set(Ticket.objects.values_list("team__calendar_id", flat=True).distinct())
+    )
+    counted = 0
+    after = 0
+    pending: Counter = Counter()
+    while True:
+        pks = list(Ticket.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch])
+        if not pks:
+            break
+        after = pks[-1]
+        rows, ratings = _load(pks)
+        states = []
+        for row in rows:
+            in_hours = _in_hours(row, calendars)
+            dims = ticket_dims(row, in_hours=in_hours)
+            facts = ticket_facts(row, ratings.get(row["pk"], []))
+            contributions(dims=dims, team_id=row["team_id"], facts=facts, into=pending)
+            states.append(
+                TicketReportState(
+                    ticket_id=row["pk"], in_hours=in_hours, timezone=dims["timezone"], dims=dims, facts=facts
+                )
+            )
+        with transaction.atomic():
+            TicketReportState.objects.bulk_create(states, batch_size=1000)
+            if len(pending) >= flush_at:
+                _apply(pending)
+                pending = Counter()
+        counted += len(rows)
+    with transaction.atomic():
+        _apply(pending)
+        RollupCursor.objects.update_or_create(key=CURSOR, defaults={"last_event_id": last_event})
+    return counted
