@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from helpdesk.selectors import reference
 from helpdesk.sla.calendars import clear_cache
 
 
@@ -14,8 +15,10 @@ from helpdesk.sla.calendars import clear_cache
 def _fresh_calendar_cache():
     # The calendar cache is per process; test databases roll back underneath it.
     clear_cache()
+    reference.clear()
     yield
     clear_cache()
+    reference.clear()
 
 
 @pytest.fixture(autouse=True)
