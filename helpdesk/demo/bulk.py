@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from django.db import connection, models, transaction
+from django.db import connection, models, reset_queries, transaction
 
 from core.db_stats import analyze
 from helpdesk.models import Priority, SatisfactionRating, Status, Ticket, TicketEvent, TicketPause, User
@@ -112,6 +112,9 @@ def generate_tickets(
         if first_pk is None and tickets:
             first_pk = tickets[0].pk
         made += size
+        # Under DEBUG each statement (with its thousands of parameters) stays in the
+        # connection's query log: forget them, or memory grows with N.
+        reset_queries()
         if progress:
             progress(made, "inserted")
     if first_pk is not None:
@@ -134,6 +137,7 @@ def _index_from(first_pk: int, *, progress=None) -> None:
             index_tickets(batch)
         last = batch[-1].pk
         done += len(batch)
+        reset_queries()
         if progress:
             progress(done, "indexed")
 
@@ -276,13 +280,26 @@ def _make(rng, now, customers, agents, profiles, categories, targets, calendars)
         ticket.status = Status.NEW
     if ticket.is_open:
         ticket.resolved_at = None
+        # As the SLA watcher leaves them: a target past due is flagged (warned and breached)
+        # and no longer a next check, so only the clocks still running are.
+        if (
+            not ticket.first_response_at
+            and ticket.first_response_due_at
+            and ticket.first_response_due_at < now
+        ):
+            ticket.first_response_warned = ticket.first_response_breached = True
+        if ticket.resolution_due_at and ticket.resolution_due_at < now:
+            ticket.resolution_warned = ticket.resolution_breached = True
         pending = [
-            d
-            for d in (
-                ticket.first_response_due_at if not ticket.first_response_at else None,
-                ticket.resolution_due_at,
+            due
+            for due, flagged in (
+                (
+                    None if ticket.first_response_at else ticket.first_response_due_at,
+                    ticket.first_response_breached,
+                ),
+                (ticket.resolution_due_at, ticket.resolution_breached),
             )
-            if d
+            if due and not flagged
         ]
         ticket.sla_next_check_at = min(pending) if pending else None
         if ticket.status in (Status.PENDING_CUSTOMER, Status.ON_HOLD):
