@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 
 from helpdesk.selectors import maintenance as maintenance_selectors
+from helpdesk.selectors import reference
 from helpdesk.sla.calendars import clear_cache
 
 
@@ -15,8 +16,10 @@ from helpdesk.sla.calendars import clear_cache
 def _fresh_calendar_cache():
     # The calendar cache is per process; test databases roll back underneath it.
     clear_cache()
+    reference.clear()
     yield
     clear_cache()
+    reference.clear()
 
 
 @pytest.fixture(autouse=True)

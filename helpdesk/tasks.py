@@ -2,14 +2,29 @@
 
 from django.tasks import task
 
+from core import db_stats
 from helpdesk import search
 from helpdesk.models import BusinessCalendar
-from helpdesk.services import calendars, http_outbox, outbox, sla_watch, staging
+from helpdesk.services import calendars, http_outbox, intake, outbox, sla_watch, staging
 
 
 @task()
 def send_outbound_email(*, email_id: int) -> str:
     return outbox.deliver(email_id=email_id)
+
+
+@task()
+def announce_new_ticket(*, ticket_id: int, missing: list[str]) -> bool:
+    """A new ticket's search indexing and mails, off the submitting request (queued by
+    services.intake.open_ticket in the ticket's own transaction)."""
+    return intake.announce_new_ticket(ticket_id=ticket_id, missing=missing)
+
+
+@task()
+def optimize_database() -> bool:
+    """Refresh stale planner statistics (`PRAGMA optimize` on SQLite; PostgreSQL's
+    autovacuum does it by itself). The task worker runs it on a schedule."""
+    return db_stats.optimize()
 
 
 @task()

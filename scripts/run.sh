@@ -42,11 +42,15 @@ trap cleanup INT TERM EXIT
 
 # A stable worker id lets the worker requeue, at its next start, the task its previous life
 # was running when it died (helpdesk/services/task_recovery.py).
-WORKER_ID="$(hostname -s 2>/dev/null || echo local)"
-WORKER_ID="${WORKER_ID:0:48}-worker-1"
-supervise task_worker "$VAR/worker.log" \
-  $PY manage.py task_worker --queue-name default --interval 1 --outbox-interval 10 --worker-id "$WORKER_ID" &
-supervisors+=($!)
+# TASK_WORKERS=N starts N of them (scaled out on PostgreSQL; SQLite has one write lock).
+HOST_ID="$(hostname -s 2>/dev/null || echo local)"
+for n in $(seq 1 "${TASK_WORKERS:-1}"); do
+  WORKER_ID="${HOST_ID:0:48}-worker-$n"
+  LOG="$VAR/worker.log"; [[ $n == 1 ]] || LOG="$VAR/worker-$n.log"
+  supervise task_worker "$LOG" \
+    $PY manage.py task_worker --queue-name default --interval 1 --outbox-interval 10 --worker-id "$WORKER_ID" &
+  supervisors+=($!)
+done
 supervise sla_watch "$VAR/sla_watch.log" $PY manage.py sla_watch --interval 30 &
 supervisors+=($!)
 # Inbound mail, when a mailbox to fetch is configured (the demo's Maildir is, under $VAR/maildir).

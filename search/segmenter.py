@@ -11,6 +11,7 @@ cuts are stable; unknown words come out as single characters, which `tokenize` p
 Pure Python, no Django.
 """
 
+import functools
 import logging
 import os
 import tempfile
@@ -60,11 +61,16 @@ def tokenizer() -> jieba.Tokenizer:
     return _tokenizer
 
 
-def words(run: str) -> list[str]:
+# The dictionary is fixed once built, so a run always cuts the same way: remembering the
+# cuts of recent runs spares jieba the repeated phrases of bulk indexing (the same template
+# sentences in thousands of tickets) and of everyday queries.
+@functools.lru_cache(maxsize=20_000)
+def words(run: str) -> tuple[str, ...]:
     """The words of a run of CJK characters, longest dictionary cut (query side: one per word)."""
-    return list(tokenizer().cut(run, HMM=False))
+    return tuple(tokenizer().cut(run, HMM=False))
 
 
-def search_words(word: str) -> list[str]:
+@functools.lru_cache(maxsize=20_000)
+def search_words(word: str) -> tuple[str, ...]:
     """The dictionary words inside `word` (2- and 3-character ones), then the word itself."""
-    return list(tokenizer().cut_for_search(word, HMM=False))
+    return tuple(tokenizer().cut_for_search(word, HMM=False))

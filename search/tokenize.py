@@ -15,6 +15,7 @@ article stores (the index-mode/query-mode mismatch is the classic failure of Chi
   the token `err4090` (and `err`, `4090`).
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -166,6 +167,7 @@ def index_tokens(text: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_for_index(text: str) -> str:
     """The space-separated token text stored in the index."""
     return " ".join(index_tokens(text))

@@ -2,21 +2,30 @@
 
 Bulk inserts with SLA columns computed by the pure business-time core, so lists, filters
 and the watcher see realistic data: most targets met, some breached, a backlog of open work.
+
+Linear in N and bounded in memory: each batch is generated, inserted in its own short
+transaction and dropped. The rows go in as plain multi-row INSERTs (`insert_rows`), because
+`bulk_create` spends most of its time preparing each field of each object; the search index
+is built once at the end, streaming the new tickets back in batches. Statistics are
+gathered afterwards (`core.db_stats.analyze`), or the planner guesses on a million rows.
 """
 
 import random
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, models, reset_queries, transaction
 
+from core.db_stats import analyze
 from helpdesk.models import Priority, SatisfactionRating, Status, Ticket, TicketEvent, TicketPause, User
 from helpdesk.search import index_tickets
 from helpdesk.sla import business_time
 from helpdesk.sla.calendars import load_calendars
 from helpdesk.sla.clock import find_target
 
-BATCH = 2000
+BATCH = 5000
+INDEX_BATCH = 2000
 SUBJECTS = [
     "收款单生成凭证失败：科目 {n} 不存在",
     "凭证过账后金额与银行回单不一致（差异 {n} 元）",
@@ -42,8 +51,17 @@ def _pick(rng: random.Random, weights):
 
 
 def generate_tickets(
-    *, count: int, world: dict, people: dict[str, User], now: datetime, seed: int = 7
+    *,
+    count: int,
+    world: dict,
+    people: dict[str, User],
+    now: datetime,
+    seed: int = 7,
+    progress=None,
 ) -> int:
+    """Insert `count` generated tickets (with their created events, pauses and ratings),
+    index them once at the end, then gather statistics. `progress(done, phase)` is told
+    after each batch."""
     rng = random.Random(seed)
     customers = [u for u in people.values() if not u.is_staff]
     agents = [u for u in people.values() if u.is_staff and not u.is_superuser]
@@ -54,42 +72,118 @@ def generate_tickets(
     calendars = load_calendars(
         {org.sla_plan.calendar_id for org in (p.organization for p in profiles.values())}
     )
+    first_pk = None
     made = 0
     while made < count:
         size = min(BATCH, count - made)
+        tickets = [
+            _make(rng, now, customers, agents, profiles, categories, targets, calendars) for _ in range(size)
+        ]
         with transaction.atomic():
-            tickets = [
-                _make(rng, now, customers, agents, profiles, categories, targets, calendars)
-                for _ in range(size)
-            ]
-            Ticket.objects.bulk_create(tickets, batch_size=500)
-            TicketEvent.objects.bulk_create(
+            insert_rows(Ticket, tickets)
+            insert_rows(
+                TicketEvent,
                 [
                     TicketEvent(
-                        ticket=t,
+                        ticket_id=t.pk,
                         kind=TicketEvent.Kind.CREATED,
-                        actor=t.requester,
+                        actor_id=t.requester_id,
                         new_value="web",
                         created_at=t.created_at,
                     )
                     for t in tickets
                 ],
-                batch_size=1000,
+                returning=False,
             )
-            index_tickets(tickets)
-            TicketPause.objects.bulk_create(
+            insert_rows(
+                TicketPause,
                 [
-                    TicketPause(ticket=t, started_at=t.sla_paused_since, status=t.status)
+                    TicketPause(ticket_id=t.pk, started_at=t.sla_paused_since, status=t.status)
                     for t in tickets
                     if t.sla_paused_since
-                ]
+                ],
+                returning=False,
             )
-            SatisfactionRating.objects.bulk_create(
+            insert_rows(
+                SatisfactionRating,
                 [_rating(rng, t) for t in tickets if t.resolved_at and rng.random() < 0.6],
-                batch_size=1000,
+                returning=False,
             )
+        if first_pk is None and tickets:
+            first_pk = tickets[0].pk
         made += size
+        # Under DEBUG each statement (with its thousands of parameters) stays in the
+        # connection's query log: forget them, or memory grows with N.
+        reset_queries()
+        if progress:
+            progress(made, "inserted")
+    if first_pk is not None:
+        _index_from(first_pk, progress=progress)
+    analyze()
     return made
+
+
+def _index_from(first_pk: int, *, progress=None) -> None:
+    """Index every ticket from `first_pk` on, in batches read back by primary key."""
+    last = first_pk - 1
+    done = 0
+    while True:
+        batch = list(
+            Ticket.objects.select_related("organization").filter(pk__gt=last).order_by("pk")[:INDEX_BATCH]
+        )
+        if not batch:
+            return
+        with transaction.atomic():
+            index_tickets(batch)
+        last = batch[-1].pk
+        done += len(batch)
+        reset_queries()
+        if progress:
+            progress(done, "indexed")
+
+
+def _converter(field: models.Field):
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(field, models.JSONField):
+        return lambda value: field.get_db_prep_save(value, connection)
+    if isinstance(field, models.CharField | models.TextField):
+        # Choices are enum members; a driver may adapt an enum by its name, not its value.
+        return lambda value: value if value is None or type(value) is str else str(value)
+    return None
+
+
+def insert_rows(model: type[models.Model], objs: Sequence[models.Model], *, returning: bool = True) -> None:
+    """INSERT unsaved `objs` with multi-row VALUES; sets their pk when `returning`.
+
+    Only for generated data whose field values are already what the column holds (the
+    validation and conversion `bulk_create` does per field are what this skips).
+    """
+    if not objs:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    converters = [(f.attname, _converter(f)) for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk_column = connection.ops.quote_name(model._meta.pk.column)
+    per_statement = max(1, min(500, 30000 // len(fields)))
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), per_statement):
+            chunk = objs[start : start + per_statement]
+            params: list = []
+            for obj in chunk:
+                for attname, convert in converters:
+                    value = getattr(obj, attname)
+                    params.append(convert(value) if convert else value)
+            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))}"
+            if returning:
+                cursor.execute(sql + f" RETURNING {pk_column}", params)
+                for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
+                    obj.pk = pk
+                    obj._state.adding = False
+            else:
+                cursor.execute(sql, params)
 
 
 def _rating(rng: random.Random, ticket: Ticket) -> SatisfactionRating:
@@ -186,13 +280,26 @@ def _make(rng, now, customers, agents, profiles, categories, targets, calendars)
         ticket.status = Status.NEW
     if ticket.is_open:
         ticket.resolved_at = None
+        # As the SLA watcher leaves them: a target past due is flagged (warned and breached)
+        # and no longer a next check, so only the clocks still running are.
+        if (
+            not ticket.first_response_at
+            and ticket.first_response_due_at
+            and ticket.first_response_due_at < now
+        ):
+            ticket.first_response_warned = ticket.first_response_breached = True
+        if ticket.resolution_due_at and ticket.resolution_due_at < now:
+            ticket.resolution_warned = ticket.resolution_breached = True
         pending = [
-            d
-            for d in (
-                ticket.first_response_due_at if not ticket.first_response_at else None,
-                ticket.resolution_due_at,
+            due
+            for due, flagged in (
+                (
+                    None if ticket.first_response_at else ticket.first_response_due_at,
+                    ticket.first_response_breached,
+                ),
+                (ticket.resolution_due_at, ticket.resolution_breached),
             )
-            if d
+            if due and not flagged
         ]
         ticket.sla_next_check_at = min(pending) if pending else None
         if ticket.status in (Status.PENDING_CUSTOMER, Status.ON_HOLD):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpdesk', '0015_report_rollups'),
+        ('helpdesk', '0016_scale_indexes'),
     ]
 
     operations = [

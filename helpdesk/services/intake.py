@@ -13,8 +13,15 @@ good request, so a new channel adds a translator, never a copy of a rule:
   submits and retries (`idempotency_key`), routing, SLA snapshot, audit event, search
   indexing and notifications.
 
-Reads, scoring, routing and the SLA snapshot happen before the write transaction opens, so
-SQLite's write lock is held only for the inserts.
+Reads, scoring, routing, validation and the SLA snapshot happen before the write
+transaction opens, from per-process caches of the teams, categories, plans, targets and
+calendars (`helpdesk.selectors.reference`), so SQLite's write lock is held only for a few
+inserts: the ticket, its files, the audit event and one task row (plus whatever outbox rows
+the event hooks add). The task, `announce_new_ticket`, runs in the task worker: it indexes
+the ticket and renders the mails (received, new ticket for the team, details needed) into
+the outbox. Written in the same transaction as the ticket, the task is as durable as the
+ticket itself, and it is idempotent, so a worker that dies mid-task and runs it again sends
+nothing twice.
 """
 
 from collections.abc import Iterable, Mapping
@@ -34,6 +41,7 @@ from helpdesk.models import (
     DESCRIPTION_FIELDS,
     Category,
     Channel,
+    EmailKind,
     Priority,
     Ticket,
     TicketEvent,
@@ -41,6 +49,7 @@ from helpdesk.models import (
 )
 from helpdesk.quality import QualityReport, score_description
 from helpdesk.search import index_ticket
+from helpdesk.selectors.reference import reference_data
 from helpdesk.sla import clock
 
 from . import notifications, staging
@@ -50,6 +59,11 @@ from .events import record_event
 from .organizations import note_versions
 from .routing import route_team
 from .tickets import _lock
+
+# Foreign keys whose rows `prepare_ticket` already holds (read this request or from the
+# reference cache): full_clean would otherwise spend a query on each to prove it exists.
+# A row deleted meanwhile still fails the insert on its foreign-key constraint.
+KNOWN_RELATIONS = ["category", "requester", "organization", "team", "created_by", "sla_plan", "sla_calendar"]
 
 # Fields `open_ticket` accepts besides the structured description.
 TICKET_FIELDS: tuple[str, ...] = ("category", "subject", *DESCRIPTION_FIELDS)
@@ -146,6 +160,7 @@ def prepare_ticket(
     category = data.pop("category", None)
     if not isinstance(category, Category):
         raise ValidationError({"category": [_("Choose what the request is about.")]})
+    reference = reference_data()
     organization = _customer_organization(requester)
     if not data.get("erp_system") and organization.default_erp_system:
         data["erp_system"] = organization.default_erp_system
@@ -165,10 +180,15 @@ def prepare_ticket(
         needs_details=not report.acceptable,
         **data,
     )
-    ticket.team = route_team(category=category, erp_system=ticket.erp_system)
-    ticket.full_clean(exclude=["submission_key"], validate_unique=False)
-    clock.snapshot_targets(ticket)
-    clock.refresh(ticket)
+    ticket.team = route_team(category=category, erp_system=ticket.erp_system, teams=reference.teams)
+    ticket.full_clean(exclude=["submission_key", *KNOWN_RELATIONS], validate_unique=False)
+    plan = reference.plans.get(organization.sla_plan_id) or organization.sla_plan
+    clock.snapshot_targets(
+        ticket,
+        plan=plan,
+        target=reference.target(plan_id=plan.pk, priority=ticket.priority, complexity=category.complexity),
+    )
+    clock.refresh(ticket, pauses=[], calendar=reference.calendar(plan.calendar_id))
     return Intake(ticket=ticket, report=report)
 
 
@@ -247,11 +267,36 @@ def _save_new_ticket(intake: Intake, *, files: list[UploadedFile], actor: User, 
     note_versions(
         ticket.organization, plugin_version=ticket.plugin_version, erp_version=ticket.erp_version, now=now
     )
-    index_ticket(ticket)
-    notifications.ticket_received(ticket, now=now)
-    notifications.team_new_ticket(ticket, now=now)
-    if missing:
-        notifications.details_needed(ticket, missing=missing, now=now)
+    from helpdesk.tasks import announce_new_ticket  # tasks imports the services
+
+    # In this transaction, not on commit: the task row commits with the ticket or not at all.
+    announce_new_ticket.enqueue(ticket_id=ticket.pk, missing=missing)
+
+
+def announce_new_ticket(*, ticket_id: int, missing: list[str]) -> bool:
+    """The task worker's half of a new ticket: index it and queue its mails (the task
+    `announce_new_ticket`). Running it twice queues nothing twice; False when the mails had
+    already been queued (or the ticket is gone).
+
+    `missing` holds the gaps in the description as the requester was told them.
+    """
+    with transaction.atomic():
+        ticket = (
+            Ticket.objects.select_related("requester__customer_profile", "organization", "team")
+            .filter(pk=ticket_id)
+            .first()
+        )
+        if ticket is None:
+            return False
+        index_ticket(ticket)
+        if ticket.emails.filter(kind=EmailKind.TICKET_RECEIVED).exists():
+            return False
+        now = ticket.created_at
+        notifications.ticket_received(ticket, now=now)
+        notifications.team_new_ticket(ticket, now=now)
+        if missing:
+            notifications.details_needed(ticket, missing=missing, now=now)
+    return True
 
 
 @transaction.atomic

@@ -3,13 +3,15 @@
 from helpdesk.models import Category, Team
 
 
-def route_team(*, category: Category, erp_system: str) -> Team | None:
+def route_team(*, category: Category, erp_system: str, teams: "list[Team] | None" = None) -> Team | None:
     """Prefer a team skilled in both the category and the ERP system, then the category's
     default team, then any team skilled in the category, then in the ERP system.
 
-    Teams are few (tens), so scoring them in Python is cheaper than a clever query.
+    Teams are few (tens), so scoring them in Python is cheaper than a clever query. `teams`
+    (with their categories prefetched, in pk order) may come from a cache; else they are read.
     """
-    teams = list(Team.objects.prefetch_related("categories").order_by("pk"))
+    if teams is None:
+        teams = list(Team.objects.prefetch_related("categories").order_by("pk"))
     if not teams:
         return None
 

@@ -47,6 +47,9 @@ def load_calendar(calendar_id: int) -> business_time.BusinessCalendar:
 def touch_calendar(calendar_id: int) -> None:
     """Mark a calendar changed so every process reloads it."""
     CalendarRow.objects.filter(pk=calendar_id).update(updated_at=now())
+    from helpdesk.selectors.reference import bump_version  # it builds on this module
+
+    bump_version()
 
 
 def clear_cache() -> None:

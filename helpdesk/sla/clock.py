@@ -7,7 +7,7 @@ them inside their transaction and save the fields named in SLA_FIELDS.
 from dataclasses import dataclass
 from datetime import datetime
 
-from helpdesk.models import SLATarget, SlaTarget, Ticket, TicketPause
+from helpdesk.models import SLAPlan, SLATarget, SlaTarget, Ticket, TicketPause
 
 from . import business_time
 from .calendars import load_calendar
@@ -75,12 +75,20 @@ def find_target(*, plan_id: int, priority: str, complexity: str) -> SLATarget | 
     return targets.get(complexity) or targets.get("")
 
 
-def snapshot_targets(ticket: Ticket) -> None:
-    """Copy the organization's plan and matching targets onto the ticket (history-proof)."""
-    plan = ticket.organization.sla_plan
+_LOOK_UP = object()
+
+
+def snapshot_targets(ticket: Ticket, *, plan: SLAPlan | None = None, target=_LOOK_UP) -> None:
+    """Copy the organization's plan and matching targets onto the ticket (history-proof).
+
+    `plan` and `target` (possibly None: no matching row) may come from a cache; by default
+    they are read from the organization and `find_target`.
+    """
+    plan = plan or ticket.organization.sla_plan
     ticket.sla_plan = plan
     ticket.sla_calendar_id = plan.calendar_id
-    target = find_target(plan_id=plan.pk, priority=ticket.priority, complexity=ticket.category.complexity)
+    if target is _LOOK_UP:
+        target = find_target(plan_id=plan.pk, priority=ticket.priority, complexity=ticket.category.complexity)
     ticket.sla_snapshot = (
         {
             "plan": plan.name,

@@ -6,6 +6,7 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
 from core import clock
+from core.db_stats import analyze
 from helpdesk.demo import data
 from helpdesk.demo.bulk import generate_tickets
 from helpdesk.demo.seed import seed_mailbox, seed_people, seed_reference_data, seed_stories
@@ -33,8 +34,22 @@ class Command(BaseCommand):
             call_command("seed_forum", stdout=self.stdout)
         if tickets:
             started = time.perf_counter()
-            count = generate_tickets(count=tickets, world=world, people=people, now=now)
+            count = generate_tickets(
+                count=tickets, world=world, people=people, now=now, progress=self._progress(started, tickets)
+            )
             self.stdout.write(f"Generated {count} tickets in {time.perf_counter() - started:.1f} s")
             # Bulk inserts bypass the services, so the dashboards' rollups are rebuilt after them.
             call_command("rebuild_report_rollups", stdout=self.stdout)
+        else:
+            analyze()  # generate_tickets analyses after its load; the small demo needs it too
         self.stdout.write(f"Demo logins (password {data.DEMO_PASSWORD}): {', '.join(data.DEMO_LOGINS)}")
+
+    def _progress(self, started: float, total: int):
+        step = max(total // 10, 1)
+
+        def report(done: int, phase: str) -> None:
+            if done % step < 5000 or done == total:
+                self.stdout.write(f"  {phase} {done}/{total} ({time.perf_counter() - started:.0f} s)")
+                self.stdout.flush()
+
+        return report

@@ -8,7 +8,10 @@ It takes every `db_worker` option and adds:
 - **the outbox flush**: every `--outbox-interval` seconds a housekeeping thread sends the
   due mail — retries, mail held back by `not_before`, and rows whose worker died mid-send
   (lease ran out). The worker thus retries mail by itself, without the SLA watcher;
-- **lock retries**: both duties retry with backoff on "database is locked".
+- **statistics**: every `--optimize-interval` seconds (hourly by default), `PRAGMA optimize`
+  refreshes the SQLite planner's stale statistics (`core.db_stats`; nothing on PostgreSQL,
+  whose autovacuum does it);
+- **lock retries**: these duties retry with backoff on "database is locked".
 
 A thread rather than a second process keeps one process (one log, one restart loop) per
 worker; the thread has its own database connection, and the outbox claim keeps it and the
@@ -26,6 +29,7 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 from django_tasks_db.management.commands.db_worker import Worker
 
 from core.db_retry import retry_when_locked
+from core.db_stats import optimize
 from helpdesk.services.http_outbox import flush_http_outbox
 from helpdesk.services.outbox import flush_outbox
 from helpdesk.services.task_recovery import recover_abandoned_tasks
@@ -57,8 +61,16 @@ class Command(DbWorkerCommand):
             default=900.0,
             help="Seconds after which any RUNNING task counts as abandoned (default: %(default)s).",
         )
+        parser.add_argument(
+            "--optimize-interval",
+            type=float,
+            default=3600.0,
+            help="Seconds between PRAGMA optimize runs on SQLite (0: never; default: %(default)s).",
+        )
 
-    def handle(self, *args, outbox_interval: float, stale_after: float, **options):
+    def handle(
+        self, *args, outbox_interval: float, stale_after: float, optimize_interval: float = 3600.0, **options
+    ):
         if options["reload"]:
             raise CommandError("task_worker does not reload; use db_worker --reload while developing")
         if outbox_interval < 0 or stale_after <= 0:
@@ -71,7 +83,12 @@ class Command(DbWorkerCommand):
         stop = threading.Event()
         housekeeping = threading.Thread(
             target=self.housekeep,
-            kwargs={"stop": stop, "interval": outbox_interval, "stale_after": stale},
+            kwargs={
+                "stop": stop,
+                "interval": outbox_interval,
+                "stale_after": stale,
+                "optimize_every": optimize_interval,
+            },
             name="outbox-flush",
             daemon=True,  # a second Ctrl-C must not wait for it
         )
@@ -140,8 +157,17 @@ class Command(DbWorkerCommand):
             self.stdout.write(f"http outbox: {sent} ({time.monotonic() - began:.2f} s)")
             self.stdout.flush()
 
-    def housekeep(self, *, stop: threading.Event, interval: float, stale_after: timedelta) -> None:
+    def optimize_once(self) -> None:
+        try:
+            retry_when_locked(optimize, what="PRAGMA optimize")
+        except Exception:  # stale statistics only slow queries down: try again next time
+            logger.exception("PRAGMA optimize failed")
+
+    def housekeep(
+        self, *, stop: threading.Event, interval: float, stale_after: timedelta, optimize_every: float = 0
+    ) -> None:
         next_recovery = time.monotonic() + RECOVERY_EVERY_SECONDS
+        next_optimize = time.monotonic() + optimize_every
         try:
             while not stop.is_set():
                 close_old_connections()
@@ -150,6 +176,9 @@ class Command(DbWorkerCommand):
                 if time.monotonic() >= next_recovery:
                     self.recover(worker_id=None, stale_after=stale_after)
                     next_recovery = time.monotonic() + RECOVERY_EVERY_SECONDS
+                if optimize_every > 0 and time.monotonic() >= next_optimize:
+                    self.optimize_once()
+                    next_optimize = time.monotonic() + optimize_every
                 stop.wait(interval)
         finally:
             connection.close()  # this thread's own connection

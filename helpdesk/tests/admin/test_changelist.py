@@ -66,20 +66,30 @@ def test_assignee_filter_selects_mine_and_unassigned(agent_client, agent, custom
 def sla_tickets(customer, agent):
     now = clock.now()
     on_track = submit(requester=customer, subject="on track: 金蝶收款单生成凭证失败")
+    # Each with the watcher's next check as clock.refresh sets it (the earliest unflagged
+    # warning or due time): the "due soon" filter reads it.
     Ticket.objects.filter(pk=on_track.pk).update(
-        first_response_due_at=now + timedelta(days=2), resolution_due_at=now + timedelta(days=5)
+        first_response_due_at=now + timedelta(days=2),
+        resolution_due_at=now + timedelta(days=5),
+        sla_next_check_at=now + timedelta(days=1),
     )
     due_soon = submit(requester=customer, subject="due soon: 金蝶收款单生成凭证失败")
     Ticket.objects.filter(pk=due_soon.pk).update(
-        first_response_due_at=now + timedelta(minutes=30), resolution_due_at=now + timedelta(days=5)
+        first_response_due_at=now + timedelta(minutes=30),
+        resolution_due_at=now + timedelta(days=5),
+        sla_next_check_at=now + timedelta(minutes=24),
     )
     overdue = submit(requester=customer, subject="overdue: 金蝶收款单生成凭证失败")
     Ticket.objects.filter(pk=overdue.pk).update(
-        first_response_due_at=now - timedelta(minutes=5), resolution_due_at=now + timedelta(days=5)
+        first_response_due_at=now - timedelta(minutes=5),
+        resolution_due_at=now + timedelta(days=5),
+        sla_next_check_at=now - timedelta(minutes=5),
     )
     breached = submit(requester=customer, subject="breached: 金蝶收款单生成凭证失败")
     Ticket.objects.filter(pk=breached.pk).update(
-        first_response_breached=True, first_response_due_at=now + timedelta(days=2)
+        first_response_breached=True,
+        first_response_due_at=now + timedelta(days=2),
+        sla_next_check_at=now + timedelta(days=3),
     )
     paused = submit(requester=customer, subject="paused: 金蝶收款单生成凭证失败")
     set_status(ticket=paused, status="pending_customer", actor=agent)

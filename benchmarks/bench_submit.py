@@ -1,0 +1,246 @@
+"""Submissions per second through the real server: `scripts/run.sh` (gunicorn sync workers,
+task worker, SLA watcher) on the database in KUAIXIANG_VAR_DIR or DATABASE_URL.
+
+Client threads, each signed in as a demo customer, post the portal's detailed form
+(`/submit/details/`, a complete description) back to back for a fixed time; a 302 to the
+confirmation page is an accepted submission. Several runs; each prints its rate, and the
+summary gives the median rate and the median and 95th percentile of the POST latency over
+all runs. Afterwards every accepted submission key must be a stored ticket, and the task
+worker must have caught up (every ticket announced: indexed, its mails in the outbox).
+
+Run from the repository root, e.g. ``python benchmarks/bench_submit.py --var var/bench/sqlite-1000000``
+(benchmarks/bench_scale.py calls it with the cached databases).
+"""
+
+import argparse
+import http.client
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_load import (  # noqa: E402
+    CATEGORY_SELECT,
+    CSRF,
+    CUSTOMERS,
+    DESCRIPTION,
+    OPTION,
+    PASSWORD,
+    STAGING,
+    Browser,
+    free_port,
+    serving,
+    wait_for,
+)
+
+TARGET_RATE = 100.0
+TARGET_P95_MS = 300.0
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of a non-empty list."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))]
+
+
+class Submitter(threading.Thread):
+    """One signed-in customer posting complete requests until `deadline`."""
+
+    def __init__(self, number: int, port: int, occurred_at: str) -> None:
+        super().__init__(daemon=True)
+        self.browser = Browser(port)
+        self.number = number
+        self.occurred_at = occurred_at
+        self.form: dict | None = None
+        self.deadline = 0.0
+        self.latencies: list[float] = []
+        self.accepted: list[str] = []
+        self.other: list[str] = []
+
+    def sign_in(self) -> None:
+        _, _, page = self.browser.request("GET", "/account/login/")
+        token = CSRF.search(page)
+        email = CUSTOMERS[self.number % len(CUSTOMERS)]
+        status, _, _ = self.browser.request(
+            "POST",
+            "/account/login/",
+            {"username": email, "password": PASSWORD, "csrfmiddlewaretoken": token[1] if token else ""},
+        )
+        if status != 302:
+            raise RuntimeError(f"{email} could not sign in ({status})")
+        status, _, page = self.browser.request("GET", "/submit/details/")
+        token, staging, select = CSRF.search(page), STAGING.search(page), CATEGORY_SELECT.search(page)
+        if status != 200 or not (token and select):
+            raise RuntimeError(f"the details form did not render ({status})")
+        self.form = {
+            **DESCRIPTION,
+            "occurred_at": self.occurred_at,
+            "category": OPTION.findall(select[1])[0],
+            "staging": staging[1] if staging else "",
+            "csrfmiddlewaretoken": token[1],
+        }
+
+    def run(self) -> None:
+        while time.monotonic() < self.deadline:
+            key = str(uuid.uuid4())
+            began = time.perf_counter()
+            try:
+                status, location, text = self.browser.request(
+                    "POST", "/submit/details/", {**self.form, "submission_key": key}
+                )
+            except (OSError, http.client.HTTPException) as exc:
+                self.other.append(f"{type(exc).__name__}: {exc}")
+                continue
+            self.latencies.append(time.perf_counter() - began)
+            if status == 302 and "/submit/done/" in location:
+                self.accepted.append(key)
+            else:
+                self.other.append(f"{status} {text[:200]!r}")
+
+
+def start_server(*, port: int, env: dict, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        ["bash", "scripts/run.sh"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # stopping it reaches every process it started
+    )
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=45)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--var", required=True, type=Path, help="KUAIXIANG_VAR_DIR of the database to use")
+    parser.add_argument("--database-url", default="", help="PostgreSQL URL (default: SQLite in --var)")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--web-workers", type=int, default=3)
+    parser.add_argument("--task-workers", type=int, default=1)
+    args = parser.parse_args()
+
+    var = args.var.resolve()
+    var.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "MEDIA_ROOT", "CACHE_URL"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
+        KUAIXIANG_VAR_DIR=str(var),
+        STATIC_ROOT=str(var / "static"),
+        HOST="127.0.0.1",
+        PORT=str(port),
+        DEBUG="false",
+        COMPILEMESSAGES="0",
+        WEB_WORKERS=str(args.web_workers),
+        TASK_WORKERS=str(args.task_workers),
+    )
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
+    os.environ.clear()
+    os.environ.update(env)
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    print(
+        f"  {database}: {args.clients} clients, {args.runs} runs of {args.seconds:g} s, "
+        f"{args.web_workers} gunicorn workers, {args.task_workers} task worker(s)"
+    )
+    server = start_server(port=port, env=env, log=var / "bench-submit-run.out")
+    failures: list[str] = []
+    try:
+        if not wait_for(lambda: serving(port), timeout=600):
+            print((var / "bench-submit-run.out").read_text()[-3000:])
+            print("FAIL: the server did not come up")
+            return 1
+        import django
+
+        django.setup()
+        from django_tasks_db.models import DBTaskResult
+
+        from core.clock import now
+        from helpdesk.models import Ticket
+
+        def unannounced_tickets() -> int:
+            return DBTaskResult.objects.filter(
+                task_path="helpdesk.tasks.announce_new_ticket", status__in=["READY", "RUNNING"]
+            ).count()
+
+        occurred_at = (now() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+        rates: list[float] = []
+        latencies: list[float] = []
+        accepted: list[str] = []
+        problems: list[str] = []
+        for run in range(args.runs):
+            clients = [Submitter(n, port, occurred_at) for n in range(args.clients)]
+            for submitter in clients:
+                submitter.sign_in()
+            began = time.monotonic()
+            for submitter in clients:
+                submitter.deadline = began + args.seconds
+                submitter.start()
+            for submitter in clients:
+                submitter.join(timeout=args.seconds + 120)
+            elapsed = time.monotonic() - began
+            run_accepted = [key for s in clients for key in s.accepted]
+            run_latencies = [x for s in clients for x in s.latencies]
+            problems += [p for s in clients for p in s.other]
+            rates.append(len(run_accepted) / elapsed)
+            latencies += run_latencies
+            accepted += run_accepted
+            print(
+                f"    run {run + 1}: {len(run_accepted)} accepted in {elapsed:.1f} s = {rates[-1]:.1f}/s, "
+                f"p95 {percentile(run_latencies, 0.95) * 1000:.0f} ms"
+                if run_latencies
+                else f"    run {run + 1}: nothing accepted"
+            )
+        stored = 0
+        for start in range(0, len(accepted), 500):
+            chunk = [uuid.UUID(k) for k in accepted[start : start + 500]]
+            stored += Ticket.objects.filter(submission_key__in=chunk).count()
+        drain_began = time.monotonic()
+        caught_up = wait_for(lambda: unannounced_tickets() == 0, timeout=300, every=1)
+        drained = time.monotonic() - drain_began
+        median_rate = statistics.median(rates) if rates else 0.0
+        p50 = statistics.median(latencies) * 1000 if latencies else 0.0
+        p95 = percentile(latencies, 0.95) * 1000 if latencies else 0.0
+        print(
+            f"  submissions: median {median_rate:.1f}/s over {args.runs} runs; POST latency median "
+            f"{p50:.0f} ms, p95 {p95:.0f} ms; stored {stored}/{len(accepted)}; "
+            f"task worker {'caught up' if caught_up else 'NOT caught up'} {drained:.0f} s after the load"
+        )
+        if stored != len(accepted):
+            failures.append(f"{len(accepted) - stored} accepted submissions were not stored")
+        if problems:
+            failures.append(f"{len(problems)} submissions not accepted, e.g. {problems[0]}")
+        if not caught_up:
+            failures.append("the task worker did not announce every new ticket within 300 s")
+        verdict = "meets" if median_rate >= TARGET_RATE and p95 < TARGET_P95_MS else "misses"
+        print(f"  target ≥ {TARGET_RATE:.0f}/s with p95 < {TARGET_P95_MS:.0f} ms: {verdict}")
+    finally:
+        stop_server(server)
+    for failure in failures:
+        print(f"FAIL: {failure}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
