@@ -7,6 +7,9 @@ them inside their transaction and save the fields named in SLA_FIELDS.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
+from django.utils import translation
+
 from helpdesk.models import SLATarget, SlaTarget, Ticket, TicketPause
 
 from . import business_time
@@ -75,6 +78,11 @@ def find_target(*, plan_id: int, priority: str, complexity: str) -> SLATarget | 
     return targets.get(complexity) or targets.get("")
 
 
+def _plan_name_in(plan, language: str) -> str:
+    with translation.override(language):
+        return plan.name
+
+
 def snapshot_targets(ticket: Ticket) -> None:
     """Copy the organization's plan and matching targets onto the ticket (history-proof)."""
     plan = ticket.organization.sla_plan
@@ -84,6 +92,8 @@ def snapshot_targets(ticket: Ticket) -> None:
     ticket.sla_snapshot = (
         {
             "plan": plan.name,
+            # The plan's name in each language, so every reader sees it in their own.
+            "plan_names": {code: _plan_name_in(plan, code) for code, _label in settings.LANGUAGES},
             "tier": plan.tier,
             "priority": ticket.priority,
             "complexity": ticket.category.complexity,
