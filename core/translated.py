@@ -6,7 +6,7 @@ reads the untranslated column, which holds whichever language last saved the row
 """
 
 from django.conf import settings
-from django.db.models import F, Value
+from django.db.models import CharField, F, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 
@@ -28,4 +28,4 @@ def localized(path: str, language: str | None = None) -> Coalesce:
     columns = [
         NullIf(F(f"{path}_{code.replace('-', '_')}"), Value("")) for code in languages_in_order(language)
     ]
-    return Coalesce(*columns, F(path))
+    return Coalesce(*columns, F(path), output_field=CharField())

@@ -262,3 +262,22 @@ def test_screenshots_of_home_search_and_an_article(
             f"{name} scrolls sideways"
         )
         page.screenshot(path=str(screenshot_dir / f"languages-{name}-{language}-{width}.png"), full_page=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "Choose “Yes” or “No”, then send your feedback."), ("zh-hans", "请选择“是”或“否”，再提交反馈。")],
+)
+def test_feedback_without_yes_or_no_says_so_and_keeps_the_comment(page, live_server, world, language, message):
+    base = live_server.url
+    open_in(page, base, language, PHONE)
+    page.goto(base + world["guide"].get_absolute_url())
+    page.fill("#feedback textarea", "缺一张截图")
+    page.click("#feedback button[type=submit]")
+    page.wait_for_load_state()
+    assert message in page.locator("#feedback").inner_text()
+    assert page.locator("#feedback textarea").input_value() == "缺一张截图"
+    page.check("#feedback input[value=yes]")
+    page.click("#feedback button[type=submit]")
+    page.wait_for_url("**#feedback")
+    assert world["guide"].feedback.get().comment == "缺一张截图"
