@@ -268,7 +268,9 @@ def test_screenshots_of_home_search_and_an_article(
     ("language", "message"),
     [("en", "Choose “Yes” or “No”, then send your feedback."), ("zh-hans", "请选择“是”或“否”，再提交反馈。")],
 )
-def test_feedback_without_yes_or_no_says_so_and_keeps_the_comment(page, live_server, world, language, message):
+def test_feedback_without_yes_or_no_says_so_and_keeps_the_comment(
+    page, live_server, world, language, message
+):
     base = live_server.url
     open_in(page, base, language, PHONE)
     page.goto(base + world["guide"].get_absolute_url())
