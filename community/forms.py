@@ -50,7 +50,7 @@ class TopicForm(_FilesMixin):
         required=False,
         max_length=TITLE_MAX * 2,
         widget=forms.TextInput(attrs={"data-similar": "1", "autocomplete": "off"}),
-        help_text=_("Your question in one line, e.g. “U8 怎么红冲已过账的凭证？”"),
+        help_text=_("Your question in one line, e.g. “How do I reverse a posted voucher in U8?”"),
     )
     body = _body_field(_("Details"))
     tags = forms.ModelMultipleChoiceField(

@@ -12,8 +12,8 @@ from core.registry import admin_index_sections, admin_urls
 
 
 class KuaixiangAdminSite(admin.AdminSite):
-    site_header = _("Kuaixiang 服务台")
-    site_title = _("Kuaixiang 服务台")
+    site_header = _("Kuaixiang Service Desk")
+    site_title = _("Kuaixiang Service Desk")
     index_title = _("My work")
     index_template = "admin/kuaixiang_index.html"
     # The queue needs the width more than a second app list does; the index lists the apps.

@@ -62,7 +62,9 @@ class Panel:
     """A box of links on the portal home page.
 
     `items(user=..., limit=...)` returns objects with `title` (or `name`) and
-    `get_absolute_url()`; `more_url` is a URL name for "See all".
+    `get_absolute_url()`; `more_url` is a URL name for "See all". A panel whose title
+    promises something the items may not have yet ("Popular …" before anyone has read
+    anything) sets `hide_when_empty` instead of showing an empty box.
     """
 
     key: str
@@ -70,6 +72,7 @@ class Panel:
     items: Callable[..., list[Any]]
     more_url: str | None = None
     limit: int = 5
+    hide_when_empty: bool = False
 
 
 @dataclass(frozen=True)

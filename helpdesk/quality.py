@@ -181,10 +181,10 @@ class QualityReport:
 # knows what to type rather than merely that something is wrong.
 HINTS: dict[str, tuple[Promise, Promise, Promise]] = {
     "subject": (
-        _("Give a one-line summary, e.g. “金蝶收款单生成凭证失败：科目不存在”."),
+        _("Give a one-line summary, e.g. “Kingdee receipt voucher fails: account does not exist”."),
         _(
             "A summary like “%(text)s” does not say what failed. Name the function and the "
-            "symptom, e.g. “收款单同步到用友 U8 时报 ERR-4012”."
+            "symptom, e.g. “syncing receipts to Yonyou U8 reports ERR-4012”."
         ),
         _("Make the summary a little more specific: which function, what went wrong."),
     ),
@@ -192,24 +192,29 @@ HINTS: dict[str, tuple[Promise, Promise, Promise]] = {
         _("Describe what happened: which screen, which vouchers, what you saw."),
         _(
             "“%(text)s” does not tell us what happened. Say which screen you were on, what "
-            "you clicked and what you saw, e.g. “在收款单列表点击生成凭证后，弹出红色提示，凭证没有生成”."
+            "you clicked and what you saw, e.g. “in the receipt list I clicked Generate voucher, a red "
+            "message appeared and no voucher was created”."
         ),
         _("Add a little more detail: which screen, which vouchers, what happened after you clicked."),
     ),
     "steps_to_reproduce": (
-        _("List the steps you took, one per line, e.g. “1. 打开收款单 2. 点击生成凭证 3. …”."),
+        _(
+            "List the steps you took, one per line, e.g. “1. open the receipt 2. click Generate voucher 3. …”."
+        ),
         _("“%(text)s” is not a list of steps. Write what you did, one step per line: 1. … 2. … 3. …"),
         _("Write the steps one per line so we can repeat them: 1. open … 2. click … 3. …"),
     ),
     "expected_result": (
-        _("Say what you expected to happen, e.g. “凭证生成并过账”."),
+        _("Say what you expected to happen, e.g. “the voucher is generated and posted”."),
         _("Say what you expected to happen instead of “%(text)s”, e.g. “the voucher is posted”."),
-        _("Say a little more about what you expected, e.g. “凭证生成并过账”."),
+        _("Say a little more about what you expected, e.g. “the voucher is generated and posted”."),
     ),
     "actual_result": (
-        _("Say what actually happened, e.g. “弹出错误，凭证没有生成”."),
+        _("Say what actually happened, e.g. “an error appears and no voucher is generated”."),
         _("Say what actually happened rather than “%(text)s”, e.g. “an error appears, no voucher”."),
-        _("Say a little more about what actually happened, e.g. “弹出错误，凭证没有生成”."),
+        _(
+            "Say a little more about what actually happened, e.g. “an error appears and no voucher is generated”."
+        ),
     ),
     "environment": (
         _(
@@ -279,7 +284,7 @@ def _check_error(fields: Mapping[str, Any]) -> Finding | None:
             "error_message",
             _(
                 "Paste the full error text exactly as shown, including any code, e.g. "
-                "“ERR-4012: 科目 1122 不存在或已禁用”. A screenshot helps too."
+                "“ERR-4012: account 1122 does not exist or is disabled”. A screenshot helps too."
             ),
         )
     return None

@@ -33,6 +33,10 @@ class VoteForm(forms.Form):
         choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose “Yes” or “No”, then send your feedback."),
+            "invalid_choice": _("Choose “Yes” or “No”, then send your feedback."),
+        },
     )
     comment = forms.CharField(
         label=_("Anything we should add or fix? (optional)"),

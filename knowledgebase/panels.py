@@ -6,12 +6,19 @@ from core.registry import Panel
 from knowledgebase.selectors import home
 
 PANELS = [
-    Panel(key="faq", title=_("Popular questions"), items=home.popular_faqs, more_url="knowledgebase:faq"),
+    Panel(
+        key="faq",
+        title=_("Popular questions"),
+        items=home.popular_faqs,
+        more_url="knowledgebase:faq",
+        hide_when_empty=True,
+    ),
     Panel(
         key="articles",
         title=_("Popular articles"),
         items=home.popular_articles,
         more_url="knowledgebase:home",
+        hide_when_empty=True,
     ),
     Panel(
         key="categories",

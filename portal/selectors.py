@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from core.translated import languages_in_order
 from helpdesk.models import (
     OPEN_STATUSES,
     Attachment,
@@ -194,12 +195,18 @@ def first_response_promise(*, ticket: Ticket) -> Promise | None:
         "weekday", "start_minute"
     )
     return Promise(
-        plan_name=snap.get("plan", ""),
+        plan_name=_in_reader_language(snap.get("plan_names")) or snap.get("plan", ""),
         minutes=snap["first_response_minutes"],
         around_the_clock=business_time.is_24x7(calendar),
         week=_group_days(_week_in_words(list(rows))),
         timezone=calendar.timezone,
     )
+
+
+def _in_reader_language(names: dict[str, str] | None) -> str:
+    """A name snapshotted per language, in the reader's language (or the fallback's)."""
+    names = names or {}
+    return next((names[code] for code in languages_in_order() if names.get(code)), "")
 
 
 def _group_days(days: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -4,20 +4,22 @@ a few English), played through the forum's services by `manage.py seed_forum`.""
 from ..models import Audience, Participation
 
 # slug, name, description, read, start topics, reply, approval, ERP, ticket category slug
+# slug, (Chinese name, English name), (Chinese description, English description), audiences,
+# approval, ERP system, ticket category for escalations
 BOARDS = [
-    ("announcements", "公告 Announcements", "插件版本发布、维护通知与重要变更。Releases, maintenance windows and changes.",
+    ("announcements", ("公告", "Announcements"), ("插件版本发布、维护通知与重要变更。", "Releases, maintenance windows and changes."),
      Audience.EVERYONE, Participation.STAFF, Participation.SIGNED_IN, False, "", ""),
-    ("kingdee", "金蝶 Kingdee", "金蝶云星空、K/3 WISE、K/3 Cloud 的收款凭证对接问题。",
+    ("kingdee", ("金蝶", "Kingdee"), ("金蝶云星空、K/3 WISE、K/3 Cloud 的收款凭证对接问题。", "Receipt vouchers with Kingdee Cloud Galaxy, K/3 WISE and K/3 Cloud."),
      Audience.EVERYONE, Participation.SIGNED_IN, Participation.SIGNED_IN, False, "kingdee", "voucher-generation"),
-    ("yonyou", "用友 Yonyou", "用友 U8、NC、YonSuite 的凭证生成、过账与红冲。",
+    ("yonyou", ("用友", "Yonyou"), ("用友 U8、NC、YonSuite 的凭证生成、过账与红冲。", "Generating, posting and reversing vouchers with Yonyou U8, NC and YonSuite."),
      Audience.EVERYONE, Participation.SIGNED_IN, Participation.SIGNED_IN, False, "yonyou", "posting"),
-    ("voucher-rules", "凭证规则与对账 Voucher rules", "摘要、科目映射、汇率、手续费与对账差异。",
+    ("voucher-rules", ("凭证规则与对账", "Voucher rules and reconciliation"), ("摘要、科目映射、汇率、手续费与对账差异。", "Summaries, account mapping, exchange rates, fees and reconciliation differences."),
      Audience.SIGNED_IN, Participation.SIGNED_IN, Participation.SIGNED_IN, False, "", "reconciliation"),
-    ("international", "SAP · Oracle (English)", "SAP S/4HANA, SAP ECC and Oracle EBS integrations, in English.",
+    ("international", ("SAP · Oracle（英文）", "SAP · Oracle (English)"), ("SAP S/4HANA、SAP ECC 与 Oracle EBS 对接，英文交流。", "SAP S/4HANA, SAP ECC and Oracle EBS integrations, in English."),
      Audience.EVERYONE, Participation.SIGNED_IN, Participation.SIGNED_IN, False, "sap", "erp-integration"),
-    ("first-questions", "新手提问 First questions", "第一次使用插件？在这里提问。新成员的帖子由版主审核后显示。",
+    ("first-questions", ("新手提问", "First questions"), ("第一次使用插件？在这里提问。新成员的帖子由版主审核后显示。", "New to the plugin? Ask here. New members' posts appear once a moderator approves them."),
      Audience.EVERYONE, Participation.SIGNED_IN, Participation.SIGNED_IN, True, "", "setup"),
-    ("staff-lounge", "客服内部 Staff lounge", "仅客服与管理员可见：疑难问题讨论、答复口径。",
+    ("staff-lounge", ("客服内部", "Staff lounge"), ("仅客服与管理员可见：疑难问题讨论、答复口径。", "Agents and administrators only: hard cases and agreed answers."),
      Audience.STAFF, Participation.STAFF, Participation.STAFF, False, "", ""),
 ]  # fmt: skip
 

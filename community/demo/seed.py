@@ -14,14 +14,16 @@ from . import data
 
 def seed_boards() -> dict[str, Board]:
     boards = {}
-    for position, (slug, name, description, read, start, reply, approval, erp, category) in enumerate(
+    for position, (slug, names, descriptions, read, start, reply, approval, erp, category) in enumerate(
         data.BOARDS
     ):
         board, _created = Board.objects.get_or_create(
             slug=slug,
             defaults={
-                "name": name,
-                "description": description,
+                "name_zh_hans": names[0],
+                "name_en": names[1],
+                "description_zh_hans": descriptions[0],
+                "description_en": descriptions[1],
                 "position": position * 10,
                 "read_audience": read,
                 "topic_audience": start,

@@ -21,6 +21,7 @@ from django.utils import translation
 
 from core.clock import resolve_now
 from helpdesk.models import EmailKind, User
+from helpdesk.services.notifications import language_of
 from helpdesk.services.outbox import queue_email
 
 from .. import permissions
@@ -124,11 +125,6 @@ def send_due_digests(*, now: datetime | None = None, limit: int = BATCH) -> int:
     return sum(1 for user_id in user_ids if _send_digest(user_id, now=now))
 
 
-def _language_of(user: User) -> str:
-    profile = getattr(user, "customer_profile", None)
-    return (profile.language if profile and profile.language else None) or settings.LANGUAGE_CODE
-
-
 @transaction.atomic
 def _send_digest(user_id: int, *, now: datetime) -> bool:
     # Lock the member's pending lines: two workers never send the same lines twice.
@@ -171,7 +167,7 @@ def _send_digest(user_id: int, *, now: datetime) -> bool:
             )
         rows.append({"item": item, "url": url, "stop_url": stop})
     stop_all = base + reverse("community:unsubscribe", kwargs={"token": unsubscribe_token(user=user)})
-    with translation.override(_language_of(user)):
+    with translation.override(language_of(user)):
         rendered = render_to_string(
             "community/email/forum_digest.txt", {"user": user, "rows": rows, "stop_all_url": stop_all}
         )

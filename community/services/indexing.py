@@ -35,6 +35,10 @@ def kind_label(topic: Topic) -> str:
         return pgettext("search kind", "Community topic")
 
 
+def board_names(board) -> list[str]:
+    return list(dict.fromkeys(name for name in (board.name_zh_hans, board.name_en) if name))
+
+
 def topic_document(topic: Topic, texts: list[str]) -> DocumentData:
     return DocumentData(
         doc_type=DOC_TYPE,
@@ -45,7 +49,8 @@ def topic_document(topic: Topic, texts: list[str]) -> DocumentData:
         kind_label=kind_label(topic),
         visibility=VISIBILITY[topic.board.read_audience],
         body="\n".join(texts),
-        tags=[topic.board.name, *(tag.name for tag in topic.tags.all())],
+        # The board's name in both languages: the document must not depend on who saved last.
+        tags=[*board_names(topic.board), *(tag.name for tag in topic.tags.all())],
         # Ranking signals (search/scoring.py): solved topics rank above loose matches, voted
         # and recently active ones a little higher, the board's ERP for the wizard's match.
         changed_at=topic.last_activity_at,

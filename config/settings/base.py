@@ -34,6 +34,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # Project apps first: where two catalogues translate the same English text (Django's admin
 # says 概览 for "Summary"), the earlier app wins, and ours know their context.
 INSTALLED_APPS = [
+    # Before the project apps and the admin: it registers the translated fields (translation.py
+    # of each app) in its ready(), before any app's ready() builds its ModelAdmins.
+    "modeltranslation",
     "core",
     "search",
     "helpdesk",
@@ -146,6 +149,15 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+
+# --- Translated content (django-modeltranslation) ------------------------------------------
+# Names and descriptions editors type (categories, plans, teams, boards, canned responses, KB
+# categories) have a column per language; the viewer's language is shown, else the other one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("zh-hans", "en")
+# Slugs are URL segments: prepopulate them from the English name.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
+# --- end of translated content --------------------------------------------------------------
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -354,4 +366,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-ADMIN_SITE_TITLE = _("Kuaixiang 服务台")
+ADMIN_SITE_TITLE = _("Kuaixiang Service Desk")

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from core.admin_site import admin_site
 from core.clock import now
@@ -12,7 +13,19 @@ from .base import KxModelAdmin
 
 
 @admin.register(Category, site=admin_site)
-class CategoryAdmin(KxModelAdmin):
+class CategoryAdmin(TranslationAdmin, KxModelAdmin):
+    # Each language's name and description side by side (helpdesk/translation.py).
+    fields = [
+        ("name_zh_hans", "name_en"),
+        "slug",
+        ("description_zh_hans", "description_en"),
+        "complexity",
+        "default_team",
+        "requires_environment",
+        "requires_attachment",
+        "position",
+        "is_active",
+    ]
     list_display = [
         "name",
         "complexity",
@@ -24,7 +37,7 @@ class CategoryAdmin(KxModelAdmin):
     ]
     list_filter = ["complexity", "is_active", "default_team"]
     list_select_related = ["default_team"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name_zh_hans", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -49,8 +62,9 @@ class PluginVersionAdmin(KxModelAdmin):
 
 
 @admin.register(CannedResponse, site=admin_site)
-class CannedResponseAdmin(KxModelAdmin):
+class CannedResponseAdmin(TranslationAdmin, KxModelAdmin):
+    fields = [("title_zh_hans", "title_en"), ("body_zh_hans", "body_en"), "team", "is_active"]
     list_display = ["title", "team", "is_active"]
     list_filter = ["is_active", "team"]
     list_select_related = ["team"]
-    search_fields = ["title", "body"]
+    search_fields = ["title_zh_hans", "title_en", "body_zh_hans", "body_en"]

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.clock import now
@@ -24,6 +25,7 @@ from helpdesk.models import (
 from helpdesk.models.tickets import DESCRIPTION_FIELDS
 from helpdesk.services import intake
 from helpdesk.services.attachments import ACCEPT_ATTRIBUTE, validate_upload
+from helpdesk.services.notifications import language_of
 from helpdesk.services.versions import StaleTicket, ensure_current, version_of
 
 
@@ -187,7 +189,9 @@ class ReplyForm(forms.Form):
         canned = self.cleaned_data.get("canned") if hasattr(self, "cleaned_data") else None
         if canned is None:
             return body
-        return f"{body}\n\n{canned.body}" if body else canned.body
+        with translation.override(language_of(self.ticket.requester)):
+            text = canned.body
+        return f"{body}\n\n{text}" if body else text
 
 
 def _transition_ok(ticket: Ticket, status: str) -> bool:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from core.admin_site import admin_site
 from helpdesk.models import CustomerProfile, ErpSystem, Organization, Team, User
@@ -143,17 +144,34 @@ class TeamForm(forms.ModelForm):
 
     class Meta:
         model = Team
-        fields = ["name", "email", "lead", "calendar", "members", "categories", "erp_systems"]
+        fields = [
+            "name_zh_hans",
+            "name_en",
+            "email",
+            "lead",
+            "calendar",
+            "members",
+            "categories",
+            "erp_systems",
+        ]
 
 
 @admin.register(Team, site=admin_site)
-class TeamAdmin(KxModelAdmin):
+class TeamAdmin(TranslationAdmin, KxModelAdmin):
     form = TeamForm
     list_display = ["name", "lead", "calendar", "email", "member_count"]
     list_select_related = ["lead", "calendar"]
-    search_fields = ["name"]
+    search_fields = ["name_zh_hans", "name_en"]
     filter_horizontal = ["members", "categories"]
-    fields = ["name", "email", "lead", "calendar", "members", "categories", "erp_systems"]
+    fields = [
+        ("name_zh_hans", "name_en"),
+        "email",
+        "lead",
+        "calendar",
+        "members",
+        "categories",
+        "erp_systems",
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(kx_member_count=Count("members", distinct=True))

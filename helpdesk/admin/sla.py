@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from modeltranslation.admin import TranslationAdmin
 
 from core import clock
 from core.admin_site import admin_site
@@ -241,7 +242,7 @@ class SLATargetInline(admin.TabularInline):
 
 
 @admin.register(SLAPlan, site=admin_site)
-class SLAPlanAdmin(KxModelAdmin):
+class SLAPlanAdmin(TranslationAdmin, KxModelAdmin):
     list_display = [
         "name",
         "tier",
@@ -257,10 +258,10 @@ class SLAPlanAdmin(KxModelAdmin):
             None,
             {
                 "fields": [
-                    "name",
+                    ("name_zh_hans", "name_en"),
                     "tier",
                     "calendar",
-                    "description",
+                    ("description_zh_hans", "description_en"),
                     "escalate_on_breach",
                     "warnings_in_team_hours_only",
                     "position",

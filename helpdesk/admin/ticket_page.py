@@ -7,13 +7,14 @@ writes call the conversation and ticket services only.
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.clock import resolve_now
 from core.registry import ticket_page_panels
 from helpdesk.models import Ticket, TicketMessage, User
 from helpdesk.selectors import tickets as ticket_selectors
 from helpdesk.services.conversation import Visibility, add_reply
+from helpdesk.services.notifications import language_of
 from helpdesk.sla.status import badges_for
 
 from .forms import ADD_DETAIL_FIELDS, ReplyForm
@@ -51,7 +52,9 @@ def ticket_page_context(*, ticket: Ticket, reply_form: ReplyForm, request=None) 
     conversation = ticket_selectors.conversation(ticket, internal=True)
     loose_files = ticket_selectors.request_files(ticket, internal=True)
     events = ticket_selectors.audit_trail(ticket)
-    canned = {str(c.pk): c.body for c in reply_form.fields["canned"].queryset}
+    # A macro's text in the customer's language (its title in the agent's, for choosing it).
+    with translation.override(language_of(ticket.requester)):
+        canned = {str(c.pk): c.body for c in reply_form.fields["canned"].queryset}
     profile = getattr(ticket.requester, "customer_profile", None)
     return {
         "ticket": ticket,

@@ -12,20 +12,20 @@ ORGANIZATIONS = [
 ]
 
 TEAMS = [
-    # name, email, ERP skills, calendar tier
-    ("金蝶对接组 Kingdee", "kingdee-team@vendor.example", ["kingdee"], "advanced"),
-    ("用友对接组 Yonyou", "yonyou-team@vendor.example", ["yonyou", "inspur"], "advanced"),
-    ("国际组 International", "intl-team@vendor.example", ["sap", "oracle"], "urgent"),
+    # (Chinese name, English name), email, ERP skills, calendar tier
+    (("金蝶对接组", "Kingdee"), "kingdee-team@vendor.example", ["kingdee"], "advanced"),
+    (("用友对接组", "Yonyou & Inspur"), "yonyou-team@vendor.example", ["yonyou", "inspur"], "advanced"),
+    (("国际组", "International"), "intl-team@vendor.example", ["sap", "oracle"], "urgent"),
 ]
 
 CATEGORIES = [
-    # slug, name, complexity, default team index, skilled team indexes
-    ("account", "账号与登录 Account & sign-in", "simple", 0, [0, 1, 2]),
-    ("setup", "安装与配置 Installation & setup", "standard", 0, [0, 1, 2]),
-    ("voucher-generation", "凭证生成失败 Voucher generation fails", "standard", 0, [0, 1, 2]),
-    ("posting", "过账与记账 Posting to the ledger", "standard", 0, [0, 1]),
-    ("erp-integration", "ERP 深度对接 Deep ERP integration", "complex", 2, [2]),
-    ("reconciliation", "对账差异 Reconciliation differences", "complex", 1, [1]),
+    # slug, (Chinese name, English name), complexity, default team index, skilled team indexes
+    ("account", ("账号与登录", "Account & sign-in"), "simple", 0, [0, 1, 2]),
+    ("setup", ("安装与配置", "Installation & setup"), "standard", 0, [0, 1, 2]),
+    ("voucher-generation", ("凭证生成失败", "Voucher generation fails"), "standard", 0, [0, 1, 2]),
+    ("posting", ("过账与记账", "Posting to the ledger"), "standard", 0, [0, 1]),
+    ("erp-integration", ("ERP 深度对接", "Deep ERP integration"), "complex", 2, [2]),
+    ("reconciliation", ("对账差异", "Reconciliation differences"), "complex", 1, [1]),
 ]
 
 PLUGIN_VERSIONS = [
@@ -35,20 +35,50 @@ PLUGIN_VERSIONS = [
     ("3.0.0", "2024-12-01"),
 ]
 
+# (Chinese title, body), (English title, body): agents pick the one in the customer's language.
 CANNED_RESPONSES = [
     (
-        "请提供日志",
-        "您好，为了尽快定位问题，请在插件目录 logs/ 下找到出错当天的 voucher-sync.log，并作为附件回复本工单。谢谢！",
+        (
+            "请提供日志",
+            "您好，为了尽快定位问题，请在插件目录 logs/ 下找到出错当天的 voucher-sync.log，并作为附件回复本工单。谢谢！",
+        ),
+        (
+            "Ask for the log",
+            "Hello, to find the cause quickly, please attach voucher-sync.log from the plugin's logs/ folder "
+            "for the day of the error to this ticket. Thank you!",
+        ),
     ),
     (
-        "科目不存在的处理",
-        "您好，错误 ERR-4012 表示凭证模板中的会计科目在 ERP 中不存在或已禁用。请在 ERP 中启用该科目，或在插件「凭证模板」中改为有效科目后重新生成。",
+        (
+            "科目不存在的处理",
+            "您好，错误 ERR-4012 表示凭证模板中的会计科目在 ERP 中不存在或已禁用。请在 ERP 中启用该科目，或在插件「凭证模板」中改为有效科目后重新生成。",
+        ),
+        (
+            "Account does not exist",
+            "Hello, error ERR-4012 means an account in the voucher template does not exist in the ERP or is "
+            "disabled. Enable the account in the ERP, or choose a valid account in the plugin's voucher "
+            "template, then generate the voucher again.",
+        ),
     ),
     (
-        "Ask for versions",
-        "Hello, could you tell us the exact ERP version (Help → About) and the plugin version (Settings → About)? Thank you.",
+        (
+            "询问版本号",
+            "您好，请告诉我们 ERP 的具体版本（帮助 → 关于）和插件版本（设置 → 关于），谢谢。",
+        ),
+        (
+            "Ask for versions",
+            "Hello, could you tell us the exact ERP version (Help → About) and the plugin version "
+            "(Settings → About)? Thank you.",
+        ),
     ),
-    ("已发布修复版本", "您好，该问题已在插件 3.2.1 中修复，请升级后重试。升级说明见知识库「升级指南」。"),
+    (
+        ("已发布修复版本", "您好，该问题已在插件 3.2.1 中修复，请升级后重试。升级说明见知识库「升级指南」。"),
+        (
+            "Fixed in a released version",
+            "Hello, this problem is fixed in plugin 3.2.1; please upgrade and try again. The knowledge "
+            "base's upgrade guide explains how.",
+        ),
+    ),
 ]
 
 PEOPLE = {

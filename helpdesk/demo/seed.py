@@ -40,17 +40,24 @@ def seed_reference_data() -> dict:
         )
     plans = {plan.tier: plan for plan in SLAPlan.objects.select_related("calendar")}
     teams = []
-    for name, email, erp, tier in data.TEAMS:
+    for (name_zh, name_en), email, erp, tier in data.TEAMS:
         team, _ = Team.objects.get_or_create(
-            name=name, defaults={"email": email, "erp_systems": erp, "calendar": plans[tier].calendar}
+            name_zh_hans=name_zh,
+            defaults={
+                "name_en": name_en,
+                "email": email,
+                "erp_systems": erp,
+                "calendar": plans[tier].calendar,
+            },
         )
         teams.append(team)
     categories = {}
-    for position, (slug, name, complexity, default_team, skilled) in enumerate(data.CATEGORIES):
+    for position, (slug, (name_zh, name_en), complexity, default_team, skilled) in enumerate(data.CATEGORIES):
         category, created = Category.objects.get_or_create(
             slug=slug,
             defaults={
-                "name": name,
+                "name_zh_hans": name_zh,
+                "name_en": name_en,
                 "complexity": complexity,
                 "default_team": teams[default_team],
                 "position": position,
@@ -72,8 +79,11 @@ def seed_reference_data() -> dict:
             },
         )
         organizations.append(org)
-    for title, body in data.CANNED_RESPONSES:
-        CannedResponse.objects.get_or_create(title=title, defaults={"body": body})
+    for (title_zh, body_zh), (title_en, body_en) in data.CANNED_RESPONSES:
+        CannedResponse.objects.get_or_create(
+            title_zh_hans=title_zh,
+            defaults={"body_zh_hans": body_zh, "title_en": title_en, "body_en": body_en},
+        )
     return {"teams": teams, "categories": categories, "organizations": organizations}
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpdesk', '0016_scale_indexes'),
+        ('helpdesk', '0017_translated_names'),
     ]
 
     operations = [

@@ -39,7 +39,8 @@ def _timezone_of(user: User) -> str:
     return profile.effective_timezone if profile else settings.TIME_ZONE
 
 
-def _language_of(user: User | None) -> str:
+def language_of(user: User | None) -> str:
+    """The language `user` reads: the profile's choice, else the product default."""
     profile = getattr(user, "customer_profile", None) if user else None
     return (profile.language if profile and profile.language else None) or settings.LANGUAGE_CODE
 
@@ -100,7 +101,7 @@ def ticket_received(ticket: Ticket, *, now: datetime | None = None) -> None:
     _queue(
         kind=EmailKind.TICKET_RECEIVED,
         recipients=[ticket.requester.email],
-        language=_language_of(ticket.requester),
+        language=language_of(ticket.requester),
         ticket=ticket,
         context={"timezone": _timezone_of(ticket.requester)},
         now=now,
@@ -120,7 +121,7 @@ def details_needed(ticket: Ticket, *, missing: list[str], now: datetime | None =
     _queue(
         kind=EmailKind.DETAILS_NEEDED,
         recipients=[ticket.requester.email],
-        language=_language_of(ticket.requester),
+        language=language_of(ticket.requester),
         ticket=ticket,
         context={
             "missing": missing,
@@ -183,7 +184,7 @@ def agent_replied(ticket: Ticket, message: TicketMessage, *, now: datetime | Non
     _queue(
         kind=EmailKind.AGENT_REPLY,
         recipients=[ticket.requester.email],
-        language=_language_of(ticket.requester),
+        language=language_of(ticket.requester),
         ticket=ticket,
         context={"message": message, "history": history, "timezone": _timezone_of(ticket.requester)},
         now=now,
@@ -223,7 +224,7 @@ def satisfaction_survey(ticket: Ticket, token: str, *, now: datetime | None = No
     _queue(
         kind=EmailKind.SATISFACTION_SURVEY,
         recipients=[ticket.requester.email],
-        language=_language_of(ticket.requester),
+        language=language_of(ticket.requester),
         ticket=ticket,
         context={"token": token},
         now=now,

@@ -7,6 +7,9 @@ them inside their transaction and save the fields named in SLA_FIELDS.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
+from django.utils import translation
+
 from helpdesk.models import SLAPlan, SLATarget, SlaTarget, Ticket, TicketPause
 
 from . import business_time
@@ -75,6 +78,11 @@ def find_target(*, plan_id: int, priority: str, complexity: str) -> SLATarget | 
     return targets.get(complexity) or targets.get("")
 
 
+def _plan_name_in(plan, language: str) -> str:
+    with translation.override(language):
+        return plan.name
+
+
 _LOOK_UP = object()
 
 
@@ -92,6 +100,8 @@ def snapshot_targets(ticket: Ticket, *, plan: SLAPlan | None = None, target=_LOO
     ticket.sla_snapshot = (
         {
             "plan": plan.name,
+            # The plan's name in each language, so every reader sees it in their own.
+            "plan_names": {code: _plan_name_in(plan, code) for code, _label in settings.LANGUAGES},
             "tier": plan.tier,
             "priority": ticket.priority,
             "complexity": ticket.category.complexity,

@@ -9,6 +9,7 @@ from datetime import date
 
 import chinese_calendar
 
+from core.bilingual import split_bilingual
 from helpdesk.models.sla import OverrideSource
 
 from .cn_holidays import cn_overrides, has_data_for
@@ -124,6 +125,18 @@ def override_rows(*, years, workday_intervals) -> list[dict]:
     return rows
 
 
+def _plan_texts(Plan, spec: dict) -> dict:
+    """The plan's name and description: one bilingual value each for the historical model of
+    migration 0002, a value per language once the model has them (helpdesk/translation.py)."""
+    if not any(field.name == "name_zh_hans" for field in Plan._meta.get_fields()):
+        return {"name": spec["name"], "description": spec["description"]}
+    texts = {}
+    for field in ("name", "description"):
+        chinese, english = split_bilingual(spec[field])
+        texts |= {f"{field}_zh_hans": chinese, f"{field}_en": english}
+    return texts
+
+
 def install_defaults(*, Calendar, Hours, Override, Plan, Target, years=(2025, 2026, 2027)) -> None:
     """Create the default calendars, plans and targets if absent (idempotent)."""
     calendars = {}
@@ -154,9 +167,8 @@ def install_defaults(*, Calendar, Hours, Override, Plan, Target, years=(2025, 20
         plan, created = Plan.objects.get_or_create(
             tier=tier,
             defaults={
-                "name": spec["name"],
+                **_plan_texts(Plan, spec),
                 "calendar": calendars[tier],
-                "description": spec["description"],
                 "position": spec["position"],
             },
         )

@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from modeltranslation.admin import TranslationAdmin
 
 from core.admin import ModelAdmin
 from core.admin_site import admin_site
@@ -25,10 +26,18 @@ from knowledgebase.selectors import analytics
 
 
 @admin.register(Category, site=admin_site)
-class CategoryAdmin(ModelAdmin):
+class CategoryAdmin(TranslationAdmin, ModelAdmin):
+    # Each language's name and description side by side (knowledgebase/translation.py).
+    fields = (
+        ("name_zh_hans", "name_en"),
+        "slug",
+        "parent",
+        ("description_zh_hans", "description_en"),
+        "position",
+    )
     list_display = ("__str__", "slug", "position")
     list_select_related = ("parent", "parent__parent")
-    search_fields = ("name", "slug")
+    search_fields = ("name_zh_hans", "name_en", "slug")
     autocomplete_fields = ("parent",)
     prepopulated_fields = {"slug": ("name",)}
 

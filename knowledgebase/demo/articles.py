@@ -10,6 +10,21 @@ A, F = Kind.ARTICLE, Kind.FAQ
 
 MORE_CATEGORIES = ["对接/Oracle", "对接/浪潮", "安装与升级", "账号与授权"]
 
+# The English name of each demo category path segment (seed_kb fills both languages).
+CATEGORY_NAMES_EN = {
+    "快速入门": "Getting started",
+    "对接": "Integrations",
+    "金蝶": "Kingdee",
+    "用友": "Yonyou",
+    "SAP": "SAP",
+    "Oracle": "Oracle",
+    "浪潮": "Inspur",
+    "凭证规则": "Voucher rules",
+    "常见错误": "Common errors",
+    "安装与升级": "Installation & upgrades",
+    "账号与授权": "Accounts & licences",
+}
+
 MORE_ARTICLES = [
     ("sync-timeout-err4090", A, "常见错误", "ERR-4090：同步超时，凭证一直处于“处理中”", ["超时", "同步", "ERR-4090"],
      "## 现象\n\n点击生成凭证后进度条一直转圈，几分钟后提示 `ERR-4090: 同步超时`，凭证状态停在“处理中”。\n\n"

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from core.clock import resolve_now
+from core.translated import localized
 from helpdesk.models import PluginVersion
 from knowledgebase.models import Article, ArticleStatus, Category, Kind, visibilities_for
 
@@ -105,7 +106,7 @@ def faq_by_category(*, user, now: datetime | None = None) -> "OrderedDict[Catego
         visible_articles(user=user, now=now)
         .filter(kind=Kind.FAQ)
         .select_related("category")
-        .order_by("category__position", "category__name", "title")
+        .order_by("category__position", localized("category__name"), "title")
     )
     for faq in faqs:
         groups.setdefault(faq.category, []).append(faq)

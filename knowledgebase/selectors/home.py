@@ -1,28 +1,41 @@
 """What the portal home page shows from the knowledge base (bounded, visibility-aware)."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import get_language
 
+from core.bilingual import has_cjk
 from knowledgebase.models import Article, Category, Kind
 
 from .articles import visible_articles
 
+# How many of the most-read items are considered before those in the reader's language are
+# put first: enough to fill the panel in either language, bounded whatever the KB's size.
+POOL_FACTOR = 4
+
 
 def popular_articles(*, user, limit: int = 5) -> list[Article]:
-    return list(
-        visible_articles(user=user)
-        .exclude(kind__in=[Kind.FAQ, Kind.RELEASE_NOTE])
-        .only("title", "slug", "kind", "summary", "view_count")
-        .order_by("-view_count", "-published_at")[:limit]
+    """The most-read articles, the reader's language first; none until something was read."""
+    return _most_read(
+        visible_articles(user=user).exclude(kind__in=[Kind.FAQ, Kind.RELEASE_NOTE]),
+        limit=limit,
     )
 
 
 def popular_faqs(*, user, limit: int = 5) -> list[Article]:
-    return list(
-        visible_articles(user=user)
-        .filter(kind=Kind.FAQ)
+    """The most-read questions, the reader's language first; none until something was read."""
+    return _most_read(visible_articles(user=user).filter(kind=Kind.FAQ), limit=limit)
+
+
+def _most_read(articles: QuerySet[Article], *, limit: int) -> list[Article]:
+    pool = list(
+        articles.filter(view_count__gt=0)
         .only("title", "slug", "kind", "summary", "view_count")
-        .order_by("-view_count", "-published_at")[:limit]
+        .order_by("-view_count", "-published_at")[: limit * POOL_FACTOR]
     )
+    chinese = (get_language() or "").startswith("zh")
+    # Articles carry no language of their own; a title with Chinese characters is Chinese.
+    # sorted() is stable: within each language the most-read order stays.
+    return sorted(pool, key=lambda article: has_cjk(article.title) != chinese)[:limit]
 
 
 def top_categories(*, user, limit: int = 8) -> list[Category]:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -172,17 +173,20 @@ def _field_errors(error: ValidationError, meta: dict[str, tuple[int, str]]) -> I
 
 
 def category_for_path(path: str) -> Category | None:
-    """对接/金蝶 → the 金蝶 node under 对接, creating missing nodes."""
+    """对接/金蝶 → the 金蝶 node under 对接, creating missing nodes.
+
+    A segment matches a node's name in either language (Integrations/Kingdee finds the same
+    node); a new node is named in the default language, Chinese, whatever the reader's."""
     parent = None
     for name in [p.strip() for p in path.split("/") if p.strip()]:
-        node = Category.objects.filter(parent=parent, name=name).first()
+        node = Category.objects.filter(Q(name_zh_hans=name) | Q(name_en=name), parent=parent).first()
         if node is None:
             base = slugify(name, allow_unicode=True) or "category"
             slug, n = base, 1
             while Category.objects.filter(slug=slug).exists():
                 n += 1
                 slug = f"{base}-{n}"
-            node = Category.objects.create(parent=parent, name=name[:120], slug=slug)
+            node = Category.objects.create(parent=parent, name_zh_hans=name[:120], slug=slug)
         parent = node
     return parent
 

@@ -11,7 +11,7 @@ from helpdesk.models import Status, TicketMessage
 from helpdesk.tests.factories import AgentFactory, CustomerFactory, submit
 from knowledgebase.models import Article, ArticleFeedback, ArticleStatus
 from knowledgebase.services import articles as svc
-from knowledgebase.services.feedback import ViewCounter, record_vote
+from knowledgebase.services.feedback import record_view, record_vote
 from knowledgebase.services.training import cancel_signup, sign_up
 from search.selectors import search
 
@@ -111,24 +111,47 @@ def test_anonymous_vote_without_a_session_is_refused():
     assert ArticleFeedback.objects.count() == 0
 
 
-@pytest.mark.parametrize("articles", [1, 5])
-def test_views_are_written_in_batches_not_per_request(articles, django_assert_num_queries):
-    items = [article() for _ in range(articles)]
-    counter = ViewCounter(max_pending=3 * articles, max_age=3600)
-    with django_assert_num_queries(0):
-        for item in items:
-            counter.record(item.pk)
-            counter.record(item.pk)
-        for item in items[:-1]:
-            counter.record(item.pk)
-    with CaptureQueriesContext(connection) as flushed:
-        counter.record(items[-1].pk)  # the batch is full: one UPDATE for every article viewed 3 times
-    assert [q["sql"].split()[0] for q in flushed if "knowledgebase_article" in q["sql"]] == ["UPDATE"]
-    assert len(flushed) == 3, [q["sql"] for q in flushed]  # the UPDATE in its savepoint
-    assert {item.pk: 3 for item in items} == dict(
-        Article.objects.filter(pk__in=[item.pk for item in items]).values_list("pk", "view_count")
-    )
-    assert counter.pending() == 0
+def test_a_view_is_one_atomic_increment_in_the_database_when_it_returns():
+    item, other = article(), article()
+    with CaptureQueriesContext(connection) as queries:
+        record_view(article_id=item.pk)
+    updates = [q["sql"] for q in queries if "knowledgebase_article" in q["sql"]]
+    assert len(updates) == 1 and updates[0].startswith("UPDATE")
+    assert '"view_count" = ("knowledgebase_article"."view_count" + 1)' in updates[0]
+    record_view(article_id=item.pk)
+    # Nothing waits in a process's memory: the count is in the table already.
+    assert dict(Article.objects.filter(pk__in=[item.pk, other.pk]).values_list("pk", "view_count")) == {
+        item.pk: 2,
+        other.pk: 0,
+    }
+
+
+def test_a_view_that_cannot_get_the_write_lock_is_logged_not_an_error(monkeypatch, caplog):
+    from django.db import OperationalError
+    from django.db.models.query import QuerySet
+
+    item = article()
+
+    def locked(self, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(QuerySet, "update", locked)
+    record_view(article_id=item.pk)
+    assert "not counted" in caplog.text
+
+
+def test_other_database_errors_while_counting_are_not_swallowed(monkeypatch):
+    from django.db import OperationalError
+    from django.db.models.query import QuerySet
+
+    item = article()
+
+    def broken(self, **kwargs):
+        raise OperationalError("no such column: view_count")
+
+    monkeypatch.setattr(QuerySet, "update", broken)
+    with pytest.raises(OperationalError):
+        record_view(article_id=item.pk)
 
 
 # --- training ------------------------------------------------------------------------------

@@ -73,6 +73,35 @@ def test_invalid_vote_keeps_the_typed_comment(client):
     assert "我写的意见" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "Choose “Yes” or “No”, then send your feedback."), ("zh-hans", "请选择“是”或“否”，再提交反馈。")],
+)
+def test_a_vote_without_yes_or_no_says_so_in_the_page_language(client, language, message):
+    item = article()
+    client.cookies["django_language"] = language
+    response = client.post(reverse("knowledgebase:vote", args=[item.slug]), {"comment": "缺少截图"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert message in html
+    assert "缺少截图" in html
+    assert not ArticleFeedback.objects.exists()
+
+
+def test_the_vote_form_leaves_the_required_check_to_the_server(client):
+    # The browser's own "please select" bubble is easy to miss and speaks the browser's language.
+    html = client.get(article().get_absolute_url()).content.decode()
+    assert "novalidate" in html.split('id="feedback"')[1].split("</form>")[0]
+
+
+def test_reading_an_article_counts_the_view_in_the_database(client):
+    item = article()
+    client.get(item.get_absolute_url())
+    client.get(item.get_absolute_url())
+    item.refresh_from_db()
+    assert item.view_count == 2
+
+
 def test_search_page_lists_highlighted_hits_linking_to_the_article_and_logs_the_query(client):
     item = article(title="凭证生成失败：科目不存在")
     response = client.get(reverse("search"), {"q": "科目"})

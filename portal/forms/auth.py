@@ -85,6 +85,26 @@ class OutboxPasswordResetForm(PasswordResetForm):
 LANGUAGE_CHOICES = [("", _("Browser default")), ("zh-hans", "简体中文"), ("en", "English")]
 
 
+class TimezoneSelect(forms.Select):
+    """IANA names (Asia/Shanghai) are identifiers, the same in every language: not translated."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["translate"] = "no"
+        return option
+
+
+class LanguageSelect(forms.Select):
+    """Each language named in itself, and marked so (`lang`) for screen readers and checks."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option
+
+
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=150)
     phone = forms.CharField(
@@ -93,8 +113,10 @@ class ProfileForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
-    timezone = forms.ChoiceField(label=_("Time zone"), required=False)
-    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, required=False)
+    timezone = forms.ChoiceField(label=_("Time zone"), required=False, widget=TimezoneSelect)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=LANGUAGE_CHOICES, required=False, widget=LanguageSelect
+    )
 
     def __init__(self, *args: Any, organization_timezone: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -43,7 +43,9 @@ class SummaryForm(forms.Form):
     subject = forms.CharField(
         label=_("Summary"),
         max_length=200,
-        help_text=_("One line: which function failed and how, e.g. “收款单生成凭证失败：科目不存在”."),
+        help_text=_(
+            "One line: which function failed and how, e.g. “generating a voucher from a receipt fails: account does not exist”."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "data-suggest": "1"}),
     )
 
@@ -104,7 +106,9 @@ class TicketDetailsForm(forms.Form):
     steps_to_reproduce = forms.CharField(
         label=_("Steps to reproduce"),
         required=False,
-        widget=forms.Textarea(attrs={**TEXTAREA, "placeholder": "1. 打开收款单列表\n2. 点击生成凭证\n3. …"}),
+        widget=forms.Textarea(
+            attrs={**TEXTAREA, "placeholder": _("1. open the receipt list\n2. click Generate voucher\n3. …")}
+        ),
     )
     expected_result = forms.CharField(
         label=_("What did you expect?"), required=False, widget=forms.Textarea(attrs=SHORT_TEXTAREA)

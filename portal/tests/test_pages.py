@@ -75,6 +75,23 @@ def test_the_home_page_lists_popular_knowledge_base_articles(client, db):
     from knowledgebase.tests.factories import article
 
     faq = article(title="如何重新同步失败的凭证？", kind=Kind.FAQ)
+    client.get(faq.get_absolute_url())
     html = client.get(reverse("portal:home")).content.decode()
     assert faq.get_absolute_url() in html
     assert 'action="/search/"' in html
+
+
+def test_popular_panels_wait_until_something_was_read(client, db):
+    from knowledgebase.models import Kind
+    from knowledgebase.tests.factories import article
+
+    faq = article(title="如何重新同步失败的凭证？", kind=Kind.FAQ)
+    guide = article(title="凭证规则入门")
+    html = client.get(reverse("portal:home")).content.decode()
+    assert 'id="faq-title"' not in html and 'id="articles-title"' not in html
+    assert faq.get_absolute_url() not in html and guide.get_absolute_url() not in html
+    assert 'id="categories-title"' in html  # a panel that promises no popularity stays
+    client.get(guide.get_absolute_url())
+    html = client.get(reverse("portal:home")).content.decode()
+    assert 'id="articles-title"' in html and guide.get_absolute_url() in html
+    assert 'id="faq-title"' not in html

@@ -14,15 +14,12 @@ from portal.versions import version_card
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    panels = [
-        {
-            "key": panel.key,
-            "title": panel.title,
-            "items": list(panel.items(user=user, limit=panel.limit)),
-            "more_url": integrations.url_or_none(panel.more_url) if panel.more_url else None,
-        }
-        for panel in home_panels
-    ]
+    panels = []
+    for panel in home_panels:
+        items = list(panel.items(user=user, limit=panel.limit))
+        if items or not panel.hide_when_empty:
+            more_url = integrations.url_or_none(panel.more_url) if panel.more_url else None
+            panels.append({"key": panel.key, "title": panel.title, "items": items, "more_url": more_url})
     moment = now()
     context = {
         "status": selectors.support_status(user=user, now=moment),

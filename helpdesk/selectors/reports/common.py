@@ -4,10 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.translated import localized
 from helpdesk.models import Priority, SLAPlan
 
 # Report grouping -> lookup from Ticket. Keys are query-parameter values: never translated.
@@ -62,9 +64,15 @@ def group_path(group_by: str, *, prefix: str = "") -> str:
     return prefix + GROUPINGS[group_by]
 
 
-def group_expression(group_by: str, *, prefix: str = "") -> F | Value:
+# Names with a value per language (helpdesk/translation.py): grouped in the reader's language.
+_TRANSLATED_GROUPINGS = {"team", "category"}
+
+
+def group_expression(group_by: str, *, prefix: str = "") -> F | Value | Coalesce:
     if group_by == OVERALL:
         return Value(None, output_field=CharField())
+    if group_by in _TRANSLATED_GROUPINGS:
+        return localized(group_path(group_by, prefix=prefix))
     return F(group_path(group_by, prefix=prefix))
 
 

@@ -34,4 +34,4 @@ def test_customer_cannot_post_a_reply_through_the_admin(client, db):
 def test_agent_login_page_is_branded(client, db):
     response = client.get(reverse("admin:login"))
 
-    assert "Kuaixiang 服务台" in response.content.decode()
+    assert "Kuaixiang Service Desk" in response.content.decode()

@@ -84,7 +84,8 @@ def test_team_form_saves_erp_skills_as_codes(admin_client, db):
     response = admin_client.post(
         reverse("admin:helpdesk_team_change", args=[team.pk]),
         {
-            "name": team.name,
+            "name_zh_hans": "金蝶对接组",
+            "name_en": team.name,
             "email": "",
             "lead": "",
             "calendar": team.calendar_id,

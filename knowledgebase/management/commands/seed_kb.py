@@ -9,6 +9,7 @@ from core import clock
 from helpdesk.models import PluginVersion
 from knowledgebase.demo import known_issues as known_issues_demo
 from knowledgebase.demo.articles import (
+    CATEGORY_NAMES_EN,
     MORE_ARTICLES,
     MORE_CATEGORIES,
     MORE_ISSUES,
@@ -18,6 +19,7 @@ from knowledgebase.demo.articles import (
 from knowledgebase.models import (
     Article,
     ArticleStatus,
+    Category,
     IssueStatus,
     Kind,
     TrainingSession,
@@ -303,6 +305,8 @@ class Command(BaseCommand):
         }
         for path in [*CATEGORIES, *MORE_CATEGORIES]:
             category_for_path(path)
+        for name_zh, name_en in CATEGORY_NAMES_EN.items():
+            Category.objects.filter(name_zh_hans=name_zh, name_en__isnull=True).update(name_en=name_en)
         Synonym.objects.get_or_create(terms="红冲, 红字冲销")
         Synonym.objects.get_or_create(terms="过账, 记账")
         articles = [*ARTICLES, *MORE_ARTICLES]
