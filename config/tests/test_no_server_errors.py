@@ -47,12 +47,11 @@ from helpdesk.tests.factories import (
     UserFactory,
     submit,
 )
-from knowledgebase.models import Kind
 from knowledgebase.services.feedback import record_vote
 from knowledgebase.services.search_log import log_search
 from knowledgebase.services.training import sign_up
 from knowledgebase.tests.factories import CategoryFactory as KbCategoryFactory
-from knowledgebase.tests.factories import TrainingSessionFactory, article
+from knowledgebase.tests.factories import TrainingSessionFactory, article, video_article
 from portal.services.accounts import activation_token
 from portal.services.deflection import start_submission
 from search.models import Synonym
@@ -108,10 +107,9 @@ def build_world() -> World:
     )
     kb_category = KbCategoryFactory()
     item = article(category=kb_category, tags=["凭证"])
-    video = article(
+    video = video_article(
         title="收款凭证插件入门视频",
-        kind=Kind.VIDEO,
-        video_file=SimpleUploadedFile("intro.mp4", b"\x00\x00\x00\x18ftypmp42", content_type="video/mp4"),
+        file=SimpleUploadedFile("intro.mp4", b"\x00\x00\x00\x18ftypmp42", content_type="video/mp4"),
     )
     training = TrainingSessionFactory(starts_at=clock.now() + timedelta(days=7))
     sign_up(session=training, user=customer)
@@ -149,6 +147,8 @@ def build_world() -> World:
         ("knowledgebase:article", "slug"): [item.slug, video.slug],
         ("knowledgebase:vote", "slug"): [item.slug],
         ("knowledgebase:video-file", "slug"): [video.slug],
+        ("knowledgebase:video-poster", "slug"): [video.slug],
+        ("knowledgebase:video-captions", "slug"): [video.slug],
         ("knowledgebase:training-signup", "pk"): [training.pk],
         ("knowledgebase:training-cancel", "pk"): [training.pk],
         ("helpdesk:attachment_download", "pk"): [attachment.pk],

@@ -1,13 +1,13 @@
 """Knowledge-base models, one module per concern."""
 
 from .choices import ArticleStatus, IssueStatus, Kind, Visibility, visibilities_for
-from .content import EMBED_HOSTS, Article, ArticleRevision, Category, Tag, validate_embed_url
+from .content import Article, ArticleRevision, Category, Tag
 from .feedback import ArticleFeedback
 from .search import SearchQuery
 from .training import TrainingSession, TrainingSignup
+from .video import Video, VideoProvider
 
 __all__ = [
-    "EMBED_HOSTS",
     "Article",
     "ArticleFeedback",
     "ArticleRevision",
@@ -19,7 +19,8 @@ __all__ = [
     "Tag",
     "TrainingSession",
     "TrainingSignup",
+    "Video",
+    "VideoProvider",
     "Visibility",
-    "validate_embed_url",
     "visibilities_for",
 ]
