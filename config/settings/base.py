@@ -319,3 +319,5 @@ ADMIN_SITE_TITLE = _("Kuaixiang 服务台")
 # --- Knowledge-base videos (issue 14) ---------------------------------------------------------
 # Uploaded tutorial videos are streamed to disk (never held in memory) and checked by type.
 KB_VIDEO_MAX_BYTES = int(os.environ.get("KB_VIDEO_MAX_BYTES", str(200 * 1024 * 1024)))
+# seed_kb records the demo's video tutorials (headless Chromium) once into VAR_DIR/demo-videos/.
+KB_DEMO_VIDEOS = env_bool("KB_DEMO_VIDEOS", True)

@@ -22,3 +22,6 @@ WHITENOISE_AUTOREFRESH = True
 # Assertions read English source strings unless a test asks for Chinese; the product default
 # (zh-hans) is covered by config/tests/test_i18n.py.
 LANGUAGE_CODE = "en"
+
+# seed_kb in tests does not record the demo videos (knowledgebase/tests/test_video_browser.py does).
+KB_DEMO_VIDEOS = False

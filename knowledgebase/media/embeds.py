@@ -95,8 +95,12 @@ def parse_embed(url: str) -> Embed:
         text = "https:" + text
     elif "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
-    if parts.scheme not in {"https", "http"} or not parts.hostname or parts.username or parts.port:
+    try:
+        parts = urlsplit(text)
+        odd_authority = parts.username is not None or parts.port is not None
+    except ValueError:  # a port that is not a number, a bad IPv6 literal
+        raise EmbedError("not a link") from None
+    if parts.scheme not in {"https", "http"} or not parts.hostname or odd_authority:
         raise EmbedError("not an https link")
     host = _host(parts.hostname.lower())
     path = [p for p in parts.path.split("/") if p]
