@@ -37,6 +37,7 @@ from core import clock
 from helpdesk.models import ApiScope, PluginVersion, SatisfactionRating, Ticket
 from helpdesk.services.api_keys import create_api_key
 from helpdesk.services.attachments import store_attachment
+from helpdesk.services.followers import add_follower
 from helpdesk.services.workflow import set_status
 from helpdesk.tests.factories import (
     AgentFactory,
@@ -129,6 +130,8 @@ def build_world() -> World:
         username="locked@example.com", ip_address="192.0.2.1", user_agent="x", failures_since_start=5
     )
     AccessFailureLog.objects.create(username="locked@example.com", ip_address="192.0.2.1", user_agent="x")
+    follower = CustomerFactory(organization=customer.customer_profile.organization)
+    add_follower(ticket=ticket, user=follower, actor=customer)
 
     real = {
         ("", "reference"): [ticket.reference],
@@ -153,6 +156,7 @@ def build_world() -> World:
         ("knowledgebase:training-cancel", "pk"): [training.pk],
         ("helpdesk:attachment_download", "pk"): [attachment.pk],
         ("portal:api_key_revoke", "pk"): [api_key.pk],
+        ("portal:ticket_follower_remove", "user_id"): [follower.pk],
         ("ticket-detail", "pk"): [ticket.pk],
         ("ticket-messages", "pk"): [ticket.pk],
         ("ticket-reply", "pk"): [ticket.pk],

@@ -19,6 +19,7 @@ from .conversation import (
     TicketMessage,
     TicketPause,
 )
+from .followers import TicketFollower
 from .organizations import Category, Organization, PluginVersion, Team
 from .outbox import EmailKind, OutboundEmail
 from .sla import (
@@ -64,6 +65,7 @@ __all__ = [
     "Team",
     "Ticket",
     "TicketEvent",
+    "TicketFollower",
     "TicketMessage",
     "TicketPause",
     "User",

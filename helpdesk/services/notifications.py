@@ -57,6 +57,45 @@ def _queue(
     )
 
 
+# Which profile switch silences which mail to a customer; a kind not listed is always sent.
+PREFERENCE_FOR = {
+    EmailKind.AGENT_REPLY: "mail_replies",
+    EmailKind.SATISFACTION_SURVEY: "mail_status_changes",
+}
+
+
+def customer_recipients(ticket: Ticket, kind: EmailKind, *, followers: bool = True) -> list[User]:
+    """The customers a ticket mail goes to: the requester, then (with `followers`) each active
+    follower, leaving out anyone who switched that kind of mail off in their profile."""
+    people = [ticket.requester]
+    if followers:
+        people += [
+            f.user for f in ticket.followers.select_related("user__customer_profile") if f.user.is_active
+        ]
+    switch = PREFERENCE_FOR.get(kind)
+
+    def wants(user: User) -> bool:
+        profile = getattr(user, "customer_profile", None)
+        return switch is None or profile is None or getattr(profile, switch)
+
+    return [user for user in people if wants(user)]
+
+
+def _queue_to_customers(
+    kind: EmailKind, ticket: Ticket, context: dict, *, followers: bool = True, now: datetime | None = None
+) -> None:
+    """One mail per customer recipient, each in their own language and time zone."""
+    for user in customer_recipients(ticket, kind, followers=followers):
+        _queue(
+            kind=kind,
+            recipients=[user.email],
+            language=_language_of(user),
+            ticket=ticket,
+            context={"timezone": _timezone_of(user), **context},
+            now=now,
+        )
+
+
 def ticket_received(ticket: Ticket, *, now: datetime | None = None) -> None:
     _queue(
         kind=EmailKind.TICKET_RECEIVED,
@@ -117,14 +156,7 @@ def ticket_reopened(ticket: Ticket, message: TicketMessage, *, now: datetime | N
 
 
 def agent_replied(ticket: Ticket, message: TicketMessage, *, now: datetime | None = None) -> None:
-    _queue(
-        kind=EmailKind.AGENT_REPLY,
-        recipients=[ticket.requester.email],
-        language=_language_of(ticket.requester),
-        ticket=ticket,
-        context={"message": message},
-        now=now,
-    )
+    _queue_to_customers(EmailKind.AGENT_REPLY, ticket, {"message": message}, now=now)
 
 
 def customer_replied(ticket: Ticket, message: TicketMessage, *, now: datetime | None = None) -> None:
@@ -141,14 +173,8 @@ def customer_replied(ticket: Ticket, message: TicketMessage, *, now: datetime | 
 
 
 def satisfaction_survey(ticket: Ticket, token: str, *, now: datetime | None = None) -> None:
-    _queue(
-        kind=EmailKind.SATISFACTION_SURVEY,
-        recipients=[ticket.requester.email],
-        language=_language_of(ticket.requester),
-        ticket=ticket,
-        context={"token": token},
-        now=now,
-    )
+    # The rating link is single-use and the requester's: followers are not surveyed.
+    _queue_to_customers(EmailKind.SATISFACTION_SURVEY, ticket, {"token": token}, followers=False, now=now)
 
 
 SLA_ALERTS = (EmailKind.SLA_WARNING, EmailKind.SLA_BREACH)

@@ -17,7 +17,7 @@ from knowledgebase.demo.articles import (
     MORE_RELEASES,
     MORE_VERSIONS,
 )
-from knowledgebase.demo.tutorials import TUTORIALS
+from knowledgebase.demo.tutorials import TUTORIALS, transcript
 from knowledgebase.models import (
     Article,
     ArticleStatus,
@@ -239,8 +239,6 @@ ARTICLES = [
         "Vouchers are written to `GL_INTERFACE` and imported by the Journal Import program.",
     ),
 ]
-# The placeholder embeds of earlier demos (no real video behind them); seed_kb removes them.
-RETIRED_VIDEO_SLUGS = ["video-install", "video-rules", "video-red-reversal"]
 RELEASES = {
     "3.0.0": "- 全新凭证规则引擎\n- 支持金蝶云星空与用友 U8",
     "3.0.1": "- 修复：外币收款单汇率取值错误",
@@ -288,28 +286,22 @@ class Command(BaseCommand):
     def seed_videos(self) -> None:
         if not settings.KB_DEMO_VIDEOS:
             return
-        now = clock.now()
         try:
             recorded = recordings.record([clip for *_, clip in TUTORIALS])
         except recordings.RecordingUnavailable as error:
             self.stderr.write(self.style.WARNING(f"Video tutorials not recorded: {error}"))
             return
-        for i, (slug, title, summary, clip) in enumerate(TUTORIALS):
+        for slug, *_ in TUTORIALS:
             recording = recorded[slug]
-            transcript = "\n".join(f"{n}. {caption}" for n, (caption, _) in enumerate(clip.steps, 1))
-            with transaction.atomic():
-                article = self.upsert(slug, now - timedelta(days=20 - i), kind=Kind.VIDEO, category="快速入门",
-                                      title=title, summary=summary, body_md=transcript, tags=["视频"])  # fmt: skip
-                video = getattr(article, "video", None)
-                if video is None or video.is_embed or video.size_bytes != recording.video.stat().st_size:
-                    with (recording.video.open("rb") as clip_file, recording.poster.open("rb") as poster,
-                          recording.captions.open("rb") as captions):  # fmt: skip
-                        attach_file(article=article, file=File(clip_file, name=recording.video.name),
-                                    poster=File(poster, name=recording.poster.name),
-                                    captions=File(captions, name=recording.captions.name))  # fmt: skip
-        related = {a.slug: a for a in Article.objects.filter(slug__in=["err-voucher-failed", "video-search"])}
-        if len(related) == 2:
-            related["err-voucher-failed"].related.add(related["video-search"])
+            article = Article.objects.select_related("video").get(slug=slug)
+            video = getattr(article, "video", None)
+            if video is not None and video.size_bytes == recording.video.stat().st_size:
+                continue
+            with (recording.video.open("rb") as clip_file, recording.poster.open("rb") as poster,
+                  recording.captions.open("rb") as captions):  # fmt: skip
+                attach_file(article=article, file=File(clip_file, name=recording.video.name),
+                            poster=File(poster, name=recording.poster.name),
+                            captions=File(captions, name=recording.captions.name))  # fmt: skip
         self.stdout.write(f"Video tutorials: {len(recorded)} recordings (cache: {recordings.cache_dir()})")
 
     @transaction.atomic
@@ -331,7 +323,13 @@ class Command(BaseCommand):
                 visibility = Visibility.CUSTOMERS
             self.upsert(slug, now - timedelta(days=len(articles) + 30 - i), kind=kind, category=category,
                         title=title, body_md=body, tags=tags, visibility=visibility)  # fmt: skip
-        Article.objects.filter(slug__in=RETIRED_VIDEO_SLUGS).delete()
+        for i, (slug, title, summary, topic, clip) in enumerate(TUTORIALS):
+            # The article exists even where the clip cannot be recorded (no Chromium): its
+            # transcript is real; seed_videos attaches the recording.
+            article = self.upsert(slug, now - timedelta(days=20 - i), kind=Kind.VIDEO, category="快速入门",
+                                  title=title, summary=summary, body_md=transcript(topic, clip), tags=["视频"])  # fmt: skip
+            if getattr(article, "video", None) is not None and article.video.is_embed:
+                article.video.delete()  # an earlier demo's placeholder embed
         for version, body in {**RELEASES, **MORE_RELEASES}.items():
             self.upsert(f"release-{version.replace('.', '-')}", now - timedelta(days=5), kind=Kind.RELEASE_NOTE, category=None,
                         title=f"插件 {version} 更新说明", body_md=body, release_version=versions[version])  # fmt: skip
@@ -362,8 +360,8 @@ class Command(BaseCommand):
 
     def link_related(self) -> None:
         by_slug = {a.slug: a for a in Article.objects.filter(slug__in=["kingdee-account-missing", "rule-basics",
-                   "err-voucher-failed", "u8-red-reversal", "en-faq-reversal"])}  # fmt: skip
+                   "err-voucher-failed", "u8-red-reversal", "video-red-reversal", "en-faq-reversal"])}  # fmt: skip
         for a, b in (("kingdee-account-missing", "rule-basics"), ("kingdee-account-missing", "err-voucher-failed"),
-                     ("u8-red-reversal", "en-faq-reversal")):  # fmt: skip
+                     ("u8-red-reversal", "video-red-reversal"), ("u8-red-reversal", "en-faq-reversal")):  # fmt: skip
             if a in by_slug and b in by_slug:
                 by_slug[a].related.add(by_slug[b])
