@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, home, pages, submit, tickets, versions
+from .views import auth, followers, home, pages, submit, tickets, versions
 
 app_name = "portal"
 urlpatterns = [
@@ -22,6 +22,12 @@ urlpatterns = [
     path("tickets/<str:reference>/resolve/", tickets.ticket_resolve, name="ticket_resolve"),
     path("tickets/<str:reference>/reopen/", tickets.ticket_reopen, name="ticket_reopen"),
     path("tickets/<str:reference>/rate/", tickets.ticket_rate, name="ticket_rate"),
+    path("tickets/<str:reference>/followers/", followers.follower_add, name="ticket_follower_add"),
+    path(
+        "tickets/<str:reference>/followers/<int:user_id>/remove/",
+        followers.follower_remove,
+        name="ticket_follower_remove",
+    ),
     # Account
     path("account/login/", auth.EmailLoginView.as_view(), name="login"),
     path("account/logout/", auth.LogoutView.as_view(), name="logout"),

@@ -145,6 +145,9 @@ def _send_digest(user_id: int, *, now: datetime) -> bool:
     ]
     if not lines or not user.is_active:
         return False
+    profile = getattr(user, "customer_profile", None)
+    if profile is not None and not profile.mail_forum_digest:
+        return False  # switched off in the portal profile: the lines are marked done, unsent
     followed = set(
         Subscription.objects.filter(user=user, topic__in=[item.topic for item in lines]).values_list(
             "topic_id", flat=True

@@ -186,7 +186,8 @@ SECURE_CSP = {
     "script-src": ["'self'"],
     "style-src": ["'self'"],
     "img-src": ["'self'", "data:"],
-    "frame-src": ["https://player.bilibili.com", "https://www.youtube-nocookie.com"],
+    # Exactly the players knowledgebase.media.embeds builds URLs for (a test holds them equal).
+    "frame-src": ["https://player.bilibili.com", "https://v.qq.com", "https://www.youtube-nocookie.com"],
     "media-src": ["'self'"],
     "object-src": ["'none'"],
     "base-uri": ["'none'"],
@@ -367,3 +368,9 @@ LOGGING = {
 }
 
 ADMIN_SITE_TITLE = _("Kuaixiang Service Desk")
+
+# --- Knowledge-base videos (issue 14) ---------------------------------------------------------
+# Uploaded tutorial videos are streamed to disk (never held in memory) and checked by type.
+KB_VIDEO_MAX_BYTES = int(os.environ.get("KB_VIDEO_MAX_BYTES", str(200 * 1024 * 1024)))
+# seed_kb records the demo's video tutorials (headless Chromium) once into VAR_DIR/demo-videos/.
+KB_DEMO_VIDEOS = env_bool("KB_DEMO_VIDEOS", True)

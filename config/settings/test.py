@@ -31,3 +31,5 @@ SEARCH_LOG_FLUSH_AT_EXIT = False
 OUTBOUND_HTTP_ALLOW_LOOPBACK = True
 # Each test starts with no subscriptions cached (conftest); no reload in the middle of one.
 INTEGRATIONS_CACHE_SECONDS = 3600
+# seed_kb in tests does not record the demo videos (knowledgebase/tests/test_video_browser.py does).
+KB_DEMO_VIDEOS = False

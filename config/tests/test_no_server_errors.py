@@ -37,6 +37,7 @@ from core import clock
 from helpdesk.models import ApiScope, PluginVersion, SatisfactionRating, TeamAlertChannel, Ticket
 from helpdesk.services.api_keys import create_api_key
 from helpdesk.services.attachments import store_attachment
+from helpdesk.services.followers import add_follower
 from helpdesk.services.webhooks import create_endpoint, send_test_event
 from helpdesk.services.workflow import set_status
 from helpdesk.tests.factories import (
@@ -48,13 +49,12 @@ from helpdesk.tests.factories import (
     UserFactory,
     submit,
 )
-from knowledgebase.models import Kind
 from knowledgebase.services.feedback import record_vote
 from knowledgebase.services.search_log import flush as flush_search_log
 from knowledgebase.services.search_log import log_search
 from knowledgebase.services.training import sign_up
 from knowledgebase.tests.factories import CategoryFactory as KbCategoryFactory
-from knowledgebase.tests.factories import TrainingSessionFactory, article
+from knowledgebase.tests.factories import TrainingSessionFactory, article, video_article
 from portal.services.accounts import activation_token
 from portal.services.deflection import start_submission
 from search.models import Synonym
@@ -127,10 +127,9 @@ def build_world() -> World:
     )
     kb_category = KbCategoryFactory()
     item = article(category=kb_category, tags=["凭证"])
-    video = article(
+    video = video_article(
         title="收款凭证插件入门视频",
-        kind=Kind.VIDEO,
-        video_file=SimpleUploadedFile("intro.mp4", b"\x00\x00\x00\x18ftypmp42", content_type="video/mp4"),
+        file=SimpleUploadedFile("intro.mp4", b"\x00\x00\x00\x18ftypmp42", content_type="video/mp4"),
     )
     training = TrainingSessionFactory(starts_at=clock.now() + timedelta(days=7))
     sign_up(session=training, user=customer)
@@ -164,6 +163,8 @@ def build_world() -> World:
         events=["sla_breach"],
     )
     send_test_event(endpoint=endpoint, actor=superuser)
+    follower = CustomerFactory(organization=customer.customer_profile.organization)
+    add_follower(ticket=ticket, user=follower, actor=customer)
 
     real = {
         ("", "reference"): [ticket.reference],
@@ -182,11 +183,14 @@ def build_world() -> World:
         ("knowledgebase:article", "slug"): [item.slug, video.slug],
         ("knowledgebase:vote", "slug"): [item.slug],
         ("knowledgebase:video-file", "slug"): [video.slug],
+        ("knowledgebase:video-poster", "slug"): [video.slug],
+        ("knowledgebase:video-captions", "slug"): [video.slug],
         ("knowledgebase:training-signup", "pk"): [training.pk],
         ("knowledgebase:training-cancel", "pk"): [training.pk],
         ("helpdesk:attachment_download", "pk"): [attachment.pk],
         ("helpdesk:mail_relay", "mailbox_id"): [mailbox.pk],
         ("portal:api_key_revoke", "pk"): [api_key.pk],
+        ("portal:ticket_follower_remove", "user_id"): [follower.pk],
         ("ticket-detail", "pk"): [ticket.pk],
         ("ticket-messages", "pk"): [ticket.pk],
         ("ticket-reply", "pk"): [ticket.pk],

@@ -120,8 +120,10 @@ class BusinessCalendarAdmin(KxModelAdmin):
 
     def get_urls(self):
         view = admin_site.admin_view(self.year_view)
+        holidays = admin_site.admin_view(self.holidays_view)
         return [
             path("<path:object_id>/year/<int:year>/", view, name="helpdesk_businesscalendar_year"),
+            path("<path:object_id>/holidays/", holidays, name="helpdesk_businesscalendar_holidays"),
             *super().get_urls(),
         ]
 
@@ -154,12 +156,22 @@ class BusinessCalendarAdmin(KxModelAdmin):
                 _("Due times of open tickets on this calendar are being recomputed in the background."),
             )
 
+    def holidays_view(self, request: HttpRequest, object_id: str):
+        from .holidays import holidays_view
+
+        calendar = self.get_object(request, unquote(object_id))
+        if calendar is None or not self.has_change_permission(request, calendar):
+            raise Http404(_("No such calendar."))
+        return holidays_view(self, request, calendar)
+
     def year_view(self, request: HttpRequest, object_id: str, year: int):
         calendar = self.get_object(request, unquote(object_id))
         if calendar is None or not self.has_view_permission(request, calendar):
             raise Http404(_("No such calendar."))
         if not FIRST_YEAR <= year <= LAST_YEAR:
             raise Http404(_("Year out of range."))
+        if request.method == "GET":
+            warn_missing_holidays(request, calendar_id=calendar.pk)
         overrides = {
             o.date: (o.is_working, o.name)
             for o in calendar.overrides.filter(date__year=year).order_by("date")
@@ -175,6 +187,7 @@ class BusinessCalendarAdmin(KxModelAdmin):
             "has_overrides": bool(overrides),
             "previous_url": _year_url(calendar.pk, year - 1) if year > FIRST_YEAR else "",
             "next_url": _year_url(calendar.pk, year + 1) if year < LAST_YEAR else "",
+            "can_import_holidays": request.user.has_perm(MANAGE_HOLIDAYS),
         }
         return TemplateResponse(request, "admin/helpdesk/businesscalendar/year.html", context)
 
@@ -195,25 +208,41 @@ def week_context(calendar: BusinessCalendar) -> dict:
     }
 
 
-def warn_missing_holidays(request: HttpRequest, *, calendar_id: int | None = None, today: date | None = None):
-    """A warning per calendar lacking this (or, in December, next) year's China holidays."""
+MANAGE_HOLIDAYS = "helpdesk.change_businesscalendar"
+WARNED_KEY = "helpdesk.holiday_warnings_shown"
+
+
+def warn_missing_holidays(
+    request: HttpRequest, *, calendar_id: int | None = None, today: date | None = None, once: bool = False
+) -> None:
+    """A warning per calendar lacking this (or, in December, next) year's China holidays, for
+    those who can fix it (calendar managers) only, with the link to the fix. `once`: each gap
+    is mentioned once per session (the admin index), not on every visit."""
+    if not request.user.has_perm(MANAGE_HOLIDAYS):
+        return
+    shown = set(request.session.get(WARNED_KEY, [])) if once else set()
     for gap in missing_holiday_years(today=today):
-        if calendar_id is not None and gap.calendar_id != calendar_id:
+        key = f"{gap.calendar_id}:{gap.year}"
+        if (calendar_id is not None and gap.calendar_id != calendar_id) or key in shown:
             continue
+        shown.add(key)
         params = {"calendar": gap.calendar_name, "year": gap.year}
         if gap.package_has_data:
             text = _(
                 "“%(calendar)s” has no holidays for %(year)s yet, so they would count as working "
-                "days. Run: manage.py import_cn_holidays --year %(year)s"
+                "days. Run: manage.py import_cn_holidays --year %(year)s, or paste the notice."
             )
         else:
             text = _(
-                "“%(calendar)s” has no holidays for %(year)s, and the installed chinesecalendar "
-                "package has no data for %(year)s either: upgrade it once the schedule is "
-                "published, or enter the holidays below by hand. Until then %(year)s's holidays "
-                "count as working days."
+                "“%(calendar)s” has no holidays for %(year)s, so they would count as working days. "
+                "Paste the State Council's notice for %(year)s (or upload an .ics file) to add them."
             )
-        messages.warning(request, text % params)
+        url = reverse("admin:helpdesk_businesscalendar_holidays", args=[gap.calendar_id])
+        messages.warning(
+            request, format_html('{} <a href="{}">{}</a>', text % params, url, _("Add the holidays"))
+        )
+    if once:
+        request.session[WARNED_KEY] = sorted(shown)
 
 
 class SLATargetInline(admin.TabularInline):

@@ -28,10 +28,10 @@ def workspace_context(request) -> dict:
     from helpdesk.admin.sla import warn_missing_holidays
     from helpdesk.selectors.workspace import agent_workspace, workspace_badges
 
-    # Holidays missing for this (or, in December, next) year would silently count as
-    # working days: say so where everyone looks first.
-    if request.method == "GET" and request.user.has_perm("helpdesk.view_businesscalendar"):
-        warn_missing_holidays(request)
+    # Holidays missing for this (or, in December, next) year would silently count as working
+    # days: tell those who can fix it (calendar managers), once per session on the index.
+    if request.method == "GET":
+        warn_missing_holidays(request, once=True)
     workspace = agent_workspace(user=request.user)
     badges = workspace_badges(workspace, now=now())
     panels = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpdesk', '0017_translated_names'),
+        ('helpdesk', '0018_followers_and_mail_preferences'),
     ]
 
     operations = [

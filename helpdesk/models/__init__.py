@@ -19,6 +19,7 @@ from .conversation import (
     TicketMessage,
     TicketPause,
 )
+from .followers import TicketFollower
 from .idempotency import IdempotentRequest
 from .integrations import (
     AlertEvent,
@@ -89,6 +90,7 @@ __all__ = [
     "Team",
     "Ticket",
     "TicketEvent",
+    "TicketFollower",
     "TicketMessage",
     "TicketPause",
     "TicketReportState",

@@ -6,6 +6,7 @@ from zoneinfo import available_timezones
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Complexity(models.TextChoices):
@@ -80,3 +81,16 @@ def timezone_choices() -> list[tuple[str, str]]:
 def validate_timezone(value: str) -> None:
     if value not in available_timezones():
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+# What the customer reads for each status (the portal, the customer's mails): said from their
+# side. Agents keep the queue's words (Status labels): "Waiting on customer" is right for an
+# agent and wrong for the customer it is waiting on.
+CUSTOMER_STATUS_LABELS: dict[str, str] = {
+    Status.NEW: pgettext_lazy("status shown to the customer", "Received"),
+    Status.OPEN: pgettext_lazy("status shown to the customer", "In progress"),
+    Status.PENDING_CUSTOMER: pgettext_lazy("status shown to the customer", "Awaiting your reply"),
+    Status.ON_HOLD: pgettext_lazy("status shown to the customer", "On hold"),
+    Status.RESOLVED: pgettext_lazy("status shown to the customer", "Resolved"),
+    Status.CLOSED: pgettext_lazy("status shown to the customer", "Closed"),
+}

@@ -99,6 +99,7 @@ class OverrideSource(models.TextChoices):
 
     MANUAL = "manual", _("Entered in the admin")
     CHINESECALENDAR = "chinesecalendar", _("Imported China holidays (chinesecalendar)")
+    NOTICE = "notice", _("Imported from the State Council's notice or an iCalendar file")
 
 
 class CalendarOverride(models.Model):

@@ -116,6 +116,14 @@ class CustomerProfile(models.Model):
         default=True,
         help_text=_("A notice the day before support systems are down for planned maintenance."),
     )
+    # Which mails the customer wants (the portal profile); helpdesk.services.notifications
+    # and the forum digest honour them. Mails that ask for something (details needed, a
+    # password reset) are always sent.
+    mail_replies = models.BooleanField(_("replies from support"), default=True)
+    mail_status_changes = models.BooleanField(
+        _("status changes"), default=True, help_text=_("Resolved, with the request to rate the help.")
+    )
+    mail_forum_digest = models.BooleanField(_("forum digests"), default=True)
 
     class Meta:
         verbose_name = _("customer profile")

@@ -3,12 +3,12 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from helpdesk.models import Attachment, Ticket, TicketEvent, TicketMessage, User
+from helpdesk.models import Attachment, Ticket, TicketEvent, TicketFollower, TicketMessage, User
 
 
 def visible_tickets(user: User) -> QuerySet[Ticket]:
-    """Agents see every ticket; a customer sees their own, an organization admin their
-    organization's; anyone else sees none."""
+    """Agents see every ticket; a customer sees their own and those they follow, an
+    organization admin their organization's; anyone else sees none."""
     if not user.is_authenticated or not user.is_active:
         return Ticket.objects.none()
     if user.is_staff:
@@ -18,7 +18,12 @@ def visible_tickets(user: User) -> QuerySet[Ticket]:
         return Ticket.objects.none()
     if profile.is_org_admin:
         return Ticket.objects.filter(organization_id=profile.organization_id)
-    return Ticket.objects.filter(requester=user)
+    # A subquery, not a join, so a ticket with several followers is still one row. A follower
+    # who has moved to another organization no longer sees the old one's tickets.
+    followed = TicketFollower.objects.filter(user=user).values("ticket_id")
+    return Ticket.objects.filter(
+        Q(requester=user) | Q(pk__in=followed, organization_id=profile.organization_id)
+    )
 
 
 def access_ticket(user: User, reference_or_pk: str | int) -> Ticket:

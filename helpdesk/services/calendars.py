@@ -26,6 +26,7 @@ from helpdesk.models import (
 from helpdesk.sla import business_time, clock
 from helpdesk.sla.calendars import load_calendar, touch_calendar
 from helpdesk.sla.cn_holidays import has_data_for
+from helpdesk.sla.cn_notice import NoticeSchedule
 from helpdesk.sla.defaults import override_rows
 
 from .events import record_event
@@ -171,6 +172,14 @@ def _import_into(calendar: BusinessCalendar, *, year: int) -> HolidayImport:
             % {"name": calendar.name}
         )
     wanted = {row["date"]: row for row in override_rows(years=[year], workday_intervals=intervals)}
+    return _upsert_year(calendar, year=year, wanted=wanted, source=OverrideSource.CHINESECALENDAR)
+
+
+def _upsert_year(
+    calendar: BusinessCalendar, *, year: int, wanted: dict, source: OverrideSource
+) -> HolidayImport:
+    """Make the calendar's `source` rows of `year` exactly `wanted`; rows of any other source
+    (an admin's edits, another import) are kept as they are."""
     existing = {o.date: o for o in calendar.overrides.filter(date__year=year)}
     created = updated = unchanged = kept = 0
     for day, row in wanted.items():
@@ -178,7 +187,7 @@ def _import_into(calendar: BusinessCalendar, *, year: int) -> HolidayImport:
         if current is None:
             CalendarOverride.objects.create(calendar=calendar, **row)
             created += 1
-        elif current.source != OverrideSource.CHINESECALENDAR:
+        elif current.source != source:
             kept += 1
         elif (current.is_working, current.intervals, current.name) != (
             row["is_working"],
@@ -195,11 +204,7 @@ def _import_into(calendar: BusinessCalendar, *, year: int) -> HolidayImport:
         else:
             unchanged += 1
     # Imported rows the package no longer lists (a corrected schedule) go away.
-    stale = [
-        o.pk
-        for day, o in existing.items()
-        if day not in wanted and o.source == OverrideSource.CHINESECALENDAR
-    ]
+    stale = [o.pk for day, o in existing.items() if day not in wanted and o.source == source]
     CalendarOverride.objects.filter(pk__in=stale).delete()
     changed = bool(created or updated or stale)
     if changed:
@@ -213,3 +218,44 @@ def _import_into(calendar: BusinessCalendar, *, year: int) -> HolidayImport:
         kept_manual=kept,
         recompute_queued=changed,
     )
+
+
+def schedule_rows(schedule: NoticeSchedule, *, workday_intervals: list[tuple[int, int]]) -> dict:
+    """Override rows for the schedule's year, like the chinesecalendar import's: days off that
+    fall on Mon–Fri closed, adjusted working days on a weekend open with a working day's hours."""
+    rows = {}
+    for day, name in sorted(schedule.days_off.items()):
+        if day.year == schedule.year and day.weekday() < 5:
+            rows[day] = {"date": day, "is_working": False, "intervals": [], "name": name[:120],
+                         "source": OverrideSource.NOTICE}  # fmt: skip
+    for day, name in sorted(schedule.workdays.items()):
+        if day.year == schedule.year and day.weekday() >= 5:
+            rows[day] = {"date": day, "is_working": True, "intervals": [list(p) for p in workday_intervals],
+                         "name": f"{name} 调休上班"[:120], "source": OverrideSource.NOTICE}  # fmt: skip
+    return rows
+
+
+def apply_holiday_schedule(
+    *, schedule: NoticeSchedule, calendars: list[BusinessCalendar]
+) -> list[HolidayImport]:
+    """Write a pasted notice's (or an .ics file's) holidays of one year into each calendar as
+    override rows of source "notice", then queue the recompute of their open tickets.
+
+    Idempotent: applying the same schedule again changes nothing; a corrected one replaces the
+    earlier notice rows of that year. Rows entered by hand or imported from chinesecalendar
+    are left alone (counted as kept).
+    """
+    results = []
+    for calendar in calendars:
+        intervals = workday_intervals(calendar)
+        if not intervals:
+            raise HolidayImportError(
+                _("Calendar “%(name)s” has no working hours to give adjusted working days.")
+                % {"name": calendar.name}
+            )
+        with transaction.atomic():
+            wanted = schedule_rows(schedule, workday_intervals=intervals)
+            results.append(
+                _upsert_year(calendar, year=schedule.year, wanted=wanted, source=OverrideSource.NOTICE)
+            )
+    return results

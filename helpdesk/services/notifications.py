@@ -97,6 +97,53 @@ def _queue(
     )
 
 
+# Which profile switch silences which mail to a customer; a kind not listed is always sent.
+PREFERENCE_FOR = {
+    EmailKind.AGENT_REPLY: "mail_replies",
+    EmailKind.SATISFACTION_SURVEY: "mail_status_changes",
+    EmailKind.STATUS_CHANGED: "mail_status_changes",
+}
+
+
+def customer_recipients(ticket: Ticket, kind: EmailKind, *, followers: bool = True) -> list[User]:
+    """The customers a ticket mail goes to: the requester, then (with `followers`) each active
+    follower, leaving out anyone who switched that kind of mail off in their profile."""
+    people = [ticket.requester]
+    if followers:
+        people += [
+            f.user for f in ticket.followers.select_related("user__customer_profile") if f.user.is_active
+        ]
+    switch = PREFERENCE_FOR.get(kind)
+
+    def wants(user: User) -> bool:
+        profile = getattr(user, "customer_profile", None)
+        return switch is None or profile is None or getattr(profile, switch)
+
+    return [user for user in people if wants(user)]
+
+
+def _queue_to_customers(
+    kind: EmailKind,
+    ticket: Ticket,
+    context: dict,
+    *,
+    followers: bool = True,
+    now: datetime | None = None,
+    thread: bool = False,
+) -> None:
+    """One mail per customer recipient, each in their own language and time zone."""
+    for user in customer_recipients(ticket, kind, followers=followers):
+        _queue(
+            kind=kind,
+            recipients=[user.email],
+            language=language_of(user),
+            ticket=ticket,
+            context={"timezone": _timezone_of(user), **context},
+            now=now,
+            thread=thread,
+        )
+
+
 def ticket_received(ticket: Ticket, *, now: datetime | None = None) -> None:
     _queue(
         kind=EmailKind.TICKET_RECEIVED,
@@ -181,14 +228,8 @@ def agent_replied(ticket: Ticket, message: TicketMessage, *, now: datetime | Non
         for at, author, body in quoted
         if body.strip()
     ]
-    _queue(
-        kind=EmailKind.AGENT_REPLY,
-        recipients=[ticket.requester.email],
-        language=language_of(ticket.requester),
-        ticket=ticket,
-        context={"message": message, "history": history, "timezone": _timezone_of(ticket.requester)},
-        now=now,
-        thread=True,
+    _queue_to_customers(
+        EmailKind.AGENT_REPLY, ticket, {"message": message, "history": history}, now=now, thread=True
     )
 
 
@@ -196,12 +237,10 @@ def status_changed(ticket: Ticket, *, old_status: str, now: datetime | None = No
     """Tell the requester their request now waits on them, is on hold, or was closed."""
     if ticket.status not in (Status.PENDING_CUSTOMER, Status.ON_HOLD, Status.CLOSED):
         return
-    _queue(
-        kind=EmailKind.STATUS_CHANGED,
-        recipients=[ticket.requester.email],
-        language=_language_of(ticket.requester),
-        ticket=ticket,
-        context={"old_status": Status(old_status).label, "new_status": Status(ticket.status).label},
+    _queue_to_customers(
+        EmailKind.STATUS_CHANGED,
+        ticket,
+        {"old_status": Status(old_status).label, "new_status": Status(ticket.status).label},
         now=now,
         thread=True,
     )
@@ -221,14 +260,9 @@ def customer_replied(ticket: Ticket, message: TicketMessage, *, now: datetime | 
 
 
 def satisfaction_survey(ticket: Ticket, token: str, *, now: datetime | None = None) -> None:
-    _queue(
-        kind=EmailKind.SATISFACTION_SURVEY,
-        recipients=[ticket.requester.email],
-        language=language_of(ticket.requester),
-        ticket=ticket,
-        context={"token": token},
-        now=now,
-        thread=True,
+    # The rating link is single-use and the requester's: followers are not surveyed.
+    _queue_to_customers(
+        EmailKind.SATISFACTION_SURVEY, ticket, {"token": token}, followers=False, now=now, thread=True
     )
 
 

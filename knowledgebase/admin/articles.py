@@ -22,6 +22,8 @@ from knowledgebase.selectors import versions as version_selectors
 from knowledgebase.selectors.articles import feedback_summary
 from knowledgebase.services import articles as svc
 
+from .video_form import VIDEO_FIELDS, ArticleAdminForm
+
 
 class CategoryPathFilter(admin.RelatedFieldListFilter):
     """Categories named by their path ("对接 / 金蝶") from one query: Category.__str__ walks up
@@ -62,6 +64,7 @@ class ArticleAdmin(ModelAdmin):
     filter_horizontal = ("plugin_versions",)
     readonly_fields = ("preview_link", "view_count", "source_ticket", "created_at", "updated_at")
     change_form_template = "knowledgebase/admin/article_change_form.html"
+    form = ArticleAdminForm
     actions = ("publish_selected", "unpublish_selected", "archive_selected")
     fieldsets = (
         (None, {"fields": ("kind", "title", "slug", "category", "summary", "body_md", "preview_link")}),
@@ -70,7 +73,7 @@ class ArticleAdmin(ModelAdmin):
             {"fields": ("status", "published_at", "visibility", "tags", "related", "view_count")},
         ),
         (gettext_lazy("Applies to"), {"fields": ("plugin_versions", "erp_versions")}),
-        (gettext_lazy("Video"), {"classes": ("collapse",), "fields": ("video_embed_url", "video_file")}),
+        (gettext_lazy("Video"), {"classes": ("collapse",), "fields": VIDEO_FIELDS}),
         (gettext_lazy("Release note"), {"classes": ("collapse",), "fields": ("release_version",)}),
         (
             gettext_lazy("Known issue"),
@@ -114,6 +117,7 @@ class ArticleAdmin(ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        form.save_video(form.instance)
         # Tags are saved only now, so the index entry is written after them.
         svc.index_article(article=form.instance)
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('helpdesk', '0019_known_issue_links'),
-        ('knowledgebase', '0004_markdown_bounds'),
+        ('knowledgebase', '0005_video_media'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

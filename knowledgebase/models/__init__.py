@@ -1,14 +1,14 @@
 """Knowledge-base models, one module per concern."""
 
 from .choices import ArticleStatus, IssueStatus, Kind, Visibility, visibilities_for
-from .content import EMBED_HOSTS, Article, ArticleRevision, Category, Tag, validate_embed_url
+from .content import Article, ArticleRevision, Category, Tag
 from .feedback import ArticleFeedback
 from .known_issues import KnownIssueLink, LinkSource
 from .search import SearchQuery
 from .training import TrainingSession, TrainingSignup
+from .video import Video, VideoProvider
 
 __all__ = [
-    "EMBED_HOSTS",
     "Article",
     "ArticleFeedback",
     "ArticleRevision",
@@ -22,7 +22,8 @@ __all__ = [
     "Tag",
     "TrainingSession",
     "TrainingSignup",
+    "Video",
+    "VideoProvider",
     "Visibility",
-    "validate_embed_url",
     "visibilities_for",
 ]

@@ -9,7 +9,7 @@ from django.http import Http404
 from core.clock import resolve_now
 from core.translated import localized
 from helpdesk.models import PluginVersion
-from knowledgebase.models import Article, ArticleStatus, Category, Kind, visibilities_for
+from knowledgebase.models import Article, ArticleStatus, Category, Kind, Video, visibilities_for
 
 
 def visible_articles(*, user, now: datetime | None = None) -> QuerySet[Article]:
@@ -22,7 +22,7 @@ def access_article(*, user, slug: str, preview: bool = False, now: datetime | No
     `preview` lets staff see drafts and scheduled articles, as editors do from the admin.
     """
     qs = Article.objects.all() if preview and user.is_staff else visible_articles(user=user, now=now)
-    qs = qs.select_related("category", "release_version", "fixed_in").prefetch_related(
+    qs = qs.select_related("category", "release_version", "fixed_in", "video").prefetch_related(
         "tags", "plugin_versions"
     )
     try:
@@ -114,7 +114,21 @@ def faq_by_category(*, user, now: datetime | None = None) -> "OrderedDict[Catego
 
 
 def videos(*, user, now: datetime | None = None) -> QuerySet[Article]:
-    return visible_articles(user=user, now=now).filter(kind=Kind.VIDEO).order_by("-published_at")
+    return (
+        visible_articles(user=user, now=now)
+        .filter(kind=Kind.VIDEO)
+        .select_related("video")
+        .order_by("-published_at")
+    )
+
+
+def access_video(*, user, slug: str, preview: bool = False) -> Video:
+    """The media of a video article the reader may see, or 404."""
+    item = access_article(user=user, slug=slug, preview=preview)
+    video = getattr(item, "video", None) if item.kind == Kind.VIDEO else None
+    if video is None:
+        raise Http404
+    return video
 
 
 def release_notes(*, user, now: datetime | None = None) -> QuerySet[Article]:

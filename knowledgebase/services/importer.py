@@ -29,6 +29,7 @@ from helpdesk.models import PluginVersion
 from knowledgebase.models import Article, ArticleStatus, Category, IssueStatus, Kind, Visibility
 
 from .articles import index_article, save_article, set_tags
+from .videos import set_embed
 
 KEYS = {
     "title", "slug", "category", "kind", "tags", "visibility", "status", "published_at", "summary",
@@ -43,8 +44,6 @@ CHOICES = {
 }
 # A model error on a field is reported at the front-matter line that set it.
 FIELD_KEYS = {
-    "video_embed_url": "video",
-    "video_file": "video",
     "release_version": "version",
     "fixed_in": "fixed_in",
     "issue_status": "issue_status",
@@ -148,7 +147,6 @@ def _release_version(meta: dict[str, tuple[int, str]], published_at: datetime | 
 def _extra_fields(meta: dict[str, tuple[int, str]], fields: dict, now: datetime) -> dict:
     """The kind-specific fields: release version, video link, known-issue details."""
     extra = {
-        "video_embed_url": meta.get("video", (0, ""))[1],
         "issue_status": meta.get("issue_status", (0, ""))[1],
         "workaround_md": meta.get("workaround", (0, ""))[1],
         "erp_versions": meta.get("erp_versions", (0, ""))[1][:200],
@@ -167,7 +165,7 @@ def _field_errors(error: ValidationError, meta: dict[str, tuple[int, str]]) -> I
     key = FIELD_KEYS.get(field, "kind")
     line = meta.get(key, meta.get("kind", (1, "")))[0]
     messages = "; ".join(m for e in errors for m in e.messages)
-    if key not in meta and field in {"video_embed_url", "release_version"}:
+    if key not in meta and field == "release_version":
         messages += f" (add '{key}:' to the front matter)"
     return ImportError_(line, f"{key}: {messages}" if key in meta else messages)
 
@@ -222,6 +220,9 @@ def import_file(path: Path, *, editor=None, now: datetime | None = None) -> bool
         raise ImportError_(1, f"not UTF-8 text ({error.reason})") from None
     meta, body = parse_document(text)
     fields = _fields(meta, path.stem)
+    if fields["kind"] == Kind.VIDEO and not meta.get("video", (0, ""))[1]:
+        line = meta.get("kind", (1, ""))[0]
+        raise ImportError_(line, "A video needs a link to its video (add 'video:' to the front matter)")
     affected = _versions(meta, "affects")
     fields.update(_extra_fields(meta, fields, now))
     article = Article.objects.filter(slug=fields["slug"]).first()
@@ -239,6 +240,11 @@ def import_file(path: Path, *, editor=None, now: datetime | None = None) -> bool
         set_tags(article=article, names=_tags(meta["tags"][1]))
     if "affects" in meta:
         article.plugin_versions.set(affected)
+    if article.kind == Kind.VIDEO:
+        try:
+            set_embed(article=article, url=meta["video"][1])
+        except ValidationError as error:
+            raise ImportError_(meta["video"][0], f"video: {'; '.join(error.messages)}") from None
     index_article(article=article)
     return created
 

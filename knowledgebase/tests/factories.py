@@ -3,9 +3,13 @@
 from datetime import UTC, datetime, timedelta
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from knowledgebase.models import ArticleStatus, Category, Kind, TrainingSession, Visibility
 from knowledgebase.services.articles import create_article
+from knowledgebase.services.videos import attach_file, set_embed
+
+from . import media_files
 
 NOW = datetime(2025, 11, 3, 1, 0, tzinfo=UTC)
 
@@ -57,3 +61,16 @@ class TrainingSessionFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"培训 {n}：收款凭证插件入门")
     starts_at = factory.LazyFunction(lambda: NOW + timedelta(days=7))
     capacity = 2
+
+
+def video_article(*, embed: str = "", file=None, poster=None, captions=None, **fields):
+    """A published video article with an embed (from a pasted link) or an uploaded file
+    (a small WebM unless `file` is given)."""
+    item = article(kind=Kind.VIDEO, **fields)
+    if embed:
+        set_embed(article=item, url=embed)
+    else:
+        upload = file or SimpleUploadedFile("clip.webm", media_files.webm(), content_type="video/webm")
+        attach_file(article=item, file=upload, poster=poster, captions=captions)
+    item.refresh_from_db()
+    return item

@@ -127,7 +127,9 @@ def test_release_notes_videos_and_known_issues_are_imported_with_their_fields(tm
     release = Article.objects.get(slug="release-3-4-0")
     assert release.release_version.version == "3.4.0"
     assert PluginVersion.objects.get(version="3.4.0").released_on.isoformat() == "2025-11-20"
-    assert Article.objects.get(slug="video-rules").video_embed_url.startswith("https://player.bilibili.com/")
+    video = Article.objects.get(slug="video-rules").video
+    assert (video.provider, video.provider_video_id) == ("bilibili", "BV1xx411c7mE")
+    assert video.player_url.startswith("https://player.bilibili.com/player.html?bvid=BV1xx411c7mE")
     issue = Article.objects.get(slug="issue-stuck")
     assert sorted(issue.plugin_versions.values_list("version", flat=True)) == ["3.2.0", "3.2.1"]
     assert (issue.fixed_in.version, issue.issue_status, issue.erp_versions) == (
@@ -155,7 +157,11 @@ def test_imported_release_notes_and_videos_are_searchable(tmp_path, versions):
     [
         ("---\ntitle: x\nkind: release_note\n---\n", 3, "needs the plugin version"),
         ("---\ntitle: x\nkind: video\n---\n", 3, "add 'video:'"),
-        ("---\ntitle: x\nkind: video\nvideo: https://example.com/v.mp4\n---\n", 4, "video: Embeds must be"),
+        (
+            "---\ntitle: x\nkind: video\nvideo: https://example.com/v.mp4\n---\n",
+            4,
+            "video: Paste the link of a video",
+        ),
         ("---\ntitle: x\nkind: known_issue\naffects: 3.2.0, 9.9\n---\n", 4, "unknown plugin version 9.9"),
         ("---\ntitle: x\nkind: known_issue\nfixed_in: 8.8\n---\n", 4, "fixed_in: unknown plugin version 8.8"),
         ("---\ntitle: x\nkind: known_issue\nissue_status: done\n---\n", 4, "issue_status 'done'"),

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from knowledgebase.demo.articles import MORE_ARTICLES
+from knowledgebase.demo.tutorials import TUTORIALS
 from knowledgebase.management.commands import seed_kb
 from knowledgebase.models import Kind
 from search import evaluation
@@ -20,7 +21,7 @@ FLOOR_ALL, FLOOR_KIND = 0.85, 0.75
 
 
 def demo_slugs() -> set[str]:
-    slugs = {a[0] for a in [*seed_kb.ARTICLES, *MORE_ARTICLES]} | {v[0] for v in seed_kb.VIDEOS}
+    slugs = {a[0] for a in [*seed_kb.ARTICLES, *MORE_ARTICLES]} | {v[0] for v in TUTORIALS}
     slugs |= {i[0] for i in seed_kb.ISSUES} | {f"release-{v.replace('.', '-')}" for v, _ in seed_kb.VERSIONS}
     return slugs | {"release-3-3-0", "issue-sync-stuck-3-2-1"}
 

@@ -8,7 +8,7 @@ from helpdesk.models import PluginVersion
 from helpdesk.tests.factories import AgentFactory, CustomerFactory
 from knowledgebase.models import ArticleFeedback, ArticleStatus, IssueStatus, Kind, SearchQuery, Visibility
 
-from .factories import CategoryFactory, TrainingSessionFactory, article
+from .factories import CategoryFactory, TrainingSessionFactory, article, video_article
 
 pytestmark = pytest.mark.django_db
 
@@ -161,8 +161,8 @@ def _plugin_version(index: int) -> PluginVersion:
 
 
 def _video(index: int):
-    return article(
-        title=f"视频教程 {index}", kind=Kind.VIDEO, video_embed_url=f"https://player.bilibili.com/v{index}"
+    return video_article(
+        title=f"视频教程 {index}", embed=f"https://www.bilibili.com/video/BV1xx411c7m{index}"
     )
 
 

@@ -1,11 +1,11 @@
 """Reading pages: KB home, categories, articles, FAQ, videos, what's new, known issues."""
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from knowledgebase.forms import VoteForm
-from knowledgebase.models import ArticleFeedback, IssueStatus, Kind
+from knowledgebase.models import ArticleFeedback, IssueStatus
 from knowledgebase.selectors import articles as sel
 from knowledgebase.services.feedback import record_view
 
@@ -56,18 +56,6 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     if item.status == "published":
         record_view(article_id=item.pk)
     return render_article(request, item)
-
-
-@require_GET
-def video_file(request: HttpRequest, slug: str) -> FileResponse:
-    """Uploaded videos are served through here so visibility applies to them too."""
-    item = sel.access_article(user=request.user, slug=slug, preview=request.GET.get("preview") == "1")
-    if item.kind != Kind.VIDEO or not item.video_file:
-        raise Http404
-    try:
-        return FileResponse(item.video_file.open("rb"), content_type="video/mp4")
-    except FileNotFoundError:
-        raise Http404 from None
 
 
 @require_GET

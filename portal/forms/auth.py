@@ -117,6 +117,11 @@ class ProfileForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"), choices=LANGUAGE_CHOICES, required=False, widget=LanguageSelect
     )
+    mail_replies = forms.BooleanField(label=_("Email me when support replies"), required=False)
+    mail_status_changes = forms.BooleanField(
+        label=_("Email me when a request is resolved (with the rating link)"), required=False
+    )
+    mail_forum_digest = forms.BooleanField(label=_("Email me forum digests"), required=False)
 
     def __init__(self, *args: Any, organization_timezone: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

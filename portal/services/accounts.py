@@ -249,15 +249,28 @@ def send_invitation(*, inviter: User, email: str, now: datetime | None = None) -
 
 @transaction.atomic
 def update_profile(
-    *, user: User, full_name: str, phone: str, timezone: str, language: str
+    *,
+    user: User,
+    full_name: str,
+    phone: str,
+    timezone: str,
+    language: str,
+    mail_replies: bool | None = None,
+    mail_status_changes: bool | None = None,
+    mail_forum_digest: bool | None = None,
 ) -> CustomerProfile:
-    """Change the customer's own name and preferences."""
+    """Change the customer's own name and preferences (a mail switch left None stays as it is)."""
     profile = CustomerProfile.objects.select_for_update().get(user=user)
     user.full_name = full_name.strip()
     user.save(update_fields=["full_name"])
     profile.phone = phone.strip()
     profile.timezone = timezone
     profile.language = language
+    switches = {"mail_replies": mail_replies, "mail_status_changes": mail_status_changes,
+                "mail_forum_digest": mail_forum_digest}  # fmt: skip
+    for name, value in switches.items():
+        if value is not None:
+            setattr(profile, name, value)
     profile.full_clean()
-    profile.save(update_fields=["phone", "timezone", "language"])
+    profile.save(update_fields=["phone", "timezone", "language", *switches])
     return profile

@@ -161,6 +161,9 @@ def _profile_page(
             "phone": customer.phone,
             "timezone": customer.timezone,
             "language": customer.language,
+            "mail_replies": customer.mail_replies,
+            "mail_status_changes": customer.mail_status_changes,
+            "mail_forum_digest": customer.mail_forum_digest,
         }
         form = ProfileForm(initial=initial, organization_timezone=customer.organization.timezone)
     context = {

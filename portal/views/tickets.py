@@ -17,13 +17,14 @@ from helpdesk.models import Status, Ticket
 from helpdesk.quality import score_description
 from helpdesk.selectors import tickets as ticket_selectors
 from helpdesk.selectors.tickets import access_ticket
-from helpdesk.services import staging
+from helpdesk.services import followers, staging
 from helpdesk.services.conversation import add_reply, reopen_with_reason
 from helpdesk.services.intake import complete_details
 from helpdesk.services.links import ticket_for_details_token
 from helpdesk.services.workflow import can_customer_reopen, rate_ticket, set_status
 from knowledgebase.selectors.versions import known_issues_for_ticket
 from portal import selectors
+from portal.forms.followers import AddFollowerForm
 from portal.forms.submission import CompleteDetailsForm, quality_fields
 from portal.forms.tickets import RatingForm, ReopenForm, ReplyForm, TicketFilterForm
 
@@ -63,8 +64,18 @@ def _render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpRespons
         "rating_form": forms.get("rating_form") or RatingForm(),
         "kept_files": forms.get("kept_files", []),
         "known_issues": known_issues_for_ticket(ticket=ticket, user=request.user, now=now),
+        **_followers_context(request, ticket, forms.get("follower_form")),
     }
     return render(request, "portal/tickets/detail.html", context)
+
+
+def _followers_context(request: HttpRequest, ticket: Ticket, form: AddFollowerForm | None) -> dict:
+    manage = followers.can_manage_followers(user=request.user, ticket=ticket)
+    return {
+        "followers": followers.followers_of(ticket=ticket),
+        "can_manage_followers": manage,
+        "follower_form": (form or AddFollowerForm(ticket=ticket)) if manage else None,
+    }
 
 
 @customer_required

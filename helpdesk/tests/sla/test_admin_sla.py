@@ -286,9 +286,30 @@ def test_grids_import_nothing_from_django():
 
 
 @pytest.mark.time_machine(sh(2026, 12, 5, 12), tick=False)
-def test_admin_index_warns_when_next_years_holidays_are_missing_in_december(client):
-    """In December next year is checked too, and no calendar has 2027's holidays yet."""
+def test_admin_index_warns_calendar_managers_once_and_agents_never(client):
+    """In December next year is checked too, and no calendar has 2027's holidays yet. Agents
+    cannot change calendars: the warning is not theirs. A manager sees it once per session."""
     client.force_login(AgentFactory())
-    response = client.get("/admin/")
-    warnings = [str(m) for m in response.context["messages"]]
-    assert any("2027" in w for w in warnings)
+    assert [str(m) for m in client.get("/admin/").context["messages"]] == []
+
+    client.force_login(manager())
+    warnings = [str(m) for m in client.get("/admin/").context["messages"]]
+    assert warnings and all("2027" in w and "/holidays/" in w for w in warnings)
+    assert [str(m) for m in client.get("/admin/").context["messages"]] == []
+
+
+@pytest.mark.time_machine(sh(2026, 12, 5, 12), tick=False)
+def test_calendar_pages_do_not_warn_agents_who_cannot_fix_it(client):
+    client.force_login(AgentFactory())
+    response = client.get(reverse("admin:helpdesk_businesscalendar_changelist"))
+    assert response.status_code == 200 and list(get_messages(response.wsgi_request)) == []
+
+
+def manager():
+    from django.contrib.auth.models import Group
+
+    from helpdesk.roles import MANAGERS
+
+    user = AgentFactory()
+    user.groups.set([Group.objects.get(name=MANAGERS)])
+    return user

@@ -2,12 +2,15 @@
 
 from datetime import date, timedelta
 
+from django.conf import settings
+from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core import clock
 from helpdesk.models import PluginVersion
 from knowledgebase.demo import known_issues as known_issues_demo
+from knowledgebase.demo import recordings
 from knowledgebase.demo.articles import (
     CATEGORY_NAMES_EN,
     MORE_ARTICLES,
@@ -16,6 +19,7 @@ from knowledgebase.demo.articles import (
     MORE_RELEASES,
     MORE_VERSIONS,
 )
+from knowledgebase.demo.tutorials import TUTORIALS, transcript
 from knowledgebase.models import (
     Article,
     ArticleStatus,
@@ -27,6 +31,7 @@ from knowledgebase.models import (
 )
 from knowledgebase.services.articles import index_article, save_article, set_tags
 from knowledgebase.services.importer import category_for_path
+from knowledgebase.services.videos import attach_file
 from search.models import Synonym
 
 VERSIONS = [("3.0.0", date(2024, 9, 2)), ("3.0.1", date(2024, 10, 15)), ("3.1.0", date(2025, 1, 6)),
@@ -237,26 +242,6 @@ ARTICLES = [
         "Vouchers are written to `GL_INTERFACE` and imported by the Journal Import program.",
     ),
 ]
-VIDEOS = [
-    (
-        "video-install",
-        "视频：5 分钟安装插件",
-        "//player.bilibili.com/player.html?bvid=BV1xx411c7mD",
-        "大家好，本视频演示如何安装收款凭证插件：下载、安装、在 ERP 中启用。",
-    ),
-    (
-        "video-rules",
-        "视频：配置凭证规则",
-        "//player.bilibili.com/player.html?bvid=BV1xx411c7mE",
-        "本视频讲解凭证规则：科目、方向、辅助核算、摘要模板，以及如何按客户合并凭证。",
-    ),
-    (
-        "video-red-reversal",
-        "视频：红字冲销已过账凭证",
-        "//player.bilibili.com/player.html?bvid=BV1xx411c7mF",
-        "演示在 U8 和金蝶中对已过账的收款凭证做红字冲销。",
-    ),
-]
 RELEASES = {
     "3.0.0": "- 全新凭证规则引擎\n- 支持金蝶云星空与用友 U8",
     "3.0.1": "- 修复：外币收款单汇率取值错误",
@@ -295,8 +280,35 @@ ISSUES = [
 class Command(BaseCommand):
     help = "Create demo knowledge-base content (idempotent)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        self.seed_content()
+        # Recording needs the committed content (a server thread shows it) and no open
+        # transaction: it takes tens of seconds the first time.
+        self.seed_videos()
+
+    def seed_videos(self) -> None:
+        if not settings.KB_DEMO_VIDEOS:
+            return
+        try:
+            recorded = recordings.record([clip for *_, clip in TUTORIALS])
+        except recordings.RecordingUnavailable as error:
+            self.stderr.write(self.style.WARNING(f"Video tutorials not recorded: {error}"))
+            return
+        for slug, *_ in TUTORIALS:
+            recording = recorded[slug]
+            article = Article.objects.select_related("video").get(slug=slug)
+            video = getattr(article, "video", None)
+            if video is not None and video.size_bytes == recording.video.stat().st_size:
+                continue
+            with (recording.video.open("rb") as clip_file, recording.poster.open("rb") as poster,
+                  recording.captions.open("rb") as captions):  # fmt: skip
+                attach_file(article=article, file=File(clip_file, name=recording.video.name),
+                            poster=File(poster, name=recording.poster.name),
+                            captions=File(captions, name=recording.captions.name))  # fmt: skip
+        self.stdout.write(f"Video tutorials: {len(recorded)} recordings (cache: {recordings.cache_dir()})")
+
+    @transaction.atomic
+    def seed_content(self) -> None:
         now = clock.now()
         all_versions = [*VERSIONS, *((v, date.fromisoformat(d)) for v, d in MORE_VERSIONS)]
         versions = {
@@ -316,9 +328,13 @@ class Command(BaseCommand):
                 visibility = Visibility.CUSTOMERS
             self.upsert(slug, now - timedelta(days=len(articles) + 30 - i), kind=kind, category=category,
                         title=title, body_md=body, tags=tags, visibility=visibility)  # fmt: skip
-        for i, (slug, title, embed, transcript) in enumerate(VIDEOS):
-            self.upsert(slug, now - timedelta(days=20 - i), kind=Kind.VIDEO, category="快速入门", title=title,
-                        body_md=transcript, video_embed_url="https:" + embed, tags=["视频"])  # fmt: skip
+        for i, (slug, title, summary, topic, clip) in enumerate(TUTORIALS):
+            # The article exists even where the clip cannot be recorded (no Chromium): its
+            # transcript is real; seed_videos attaches the recording.
+            article = self.upsert(slug, now - timedelta(days=20 - i), kind=Kind.VIDEO, category="快速入门",
+                                  title=title, summary=summary, body_md=transcript(topic, clip), tags=["视频"])  # fmt: skip
+            if getattr(article, "video", None) is not None and article.video.is_embed:
+                article.video.delete()  # an earlier demo's placeholder embed
         for version, body in {**RELEASES, **MORE_RELEASES}.items():
             self.upsert(f"release-{version.replace('.', '-')}", now - timedelta(days=5), kind=Kind.RELEASE_NOTE, category=None,
                         title=f"插件 {version} 更新说明", body_md=body, release_version=versions[version])  # fmt: skip
