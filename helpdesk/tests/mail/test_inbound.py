@@ -303,3 +303,14 @@ def test_mail_sent_after_commit_leaves_with_its_stored_message_id(ticket, django
     sent = {m.extra_headers.get("Message-ID") for m in django_mail.outbox}
     stored = set(OutboundEmail.objects.filter(ticket=ticket).values_list("message_id", flat=True))
     assert stored and stored <= sent
+
+
+def test_a_mailbox_with_a_team_gives_its_tickets_to_that_team(mailbox, li_na, monday_9am):
+    from helpdesk.tests.factories import TeamFactory
+
+    mailbox.team = TeamFactory(name="邮件组")
+    mailbox.save()
+
+    ticket = inbound.receive(mailbox=mailbox, raw=eml("new_request_gbk"), now=monday_9am).ticket
+
+    assert ticket.team == mailbox.team
