@@ -99,7 +99,7 @@ def receive(*, mailbox: Mailbox, raw: bytes, now: datetime | None = None) -> Inb
             % {"size": len(raw), "limit": settings.MAIL_MAX_BYTES},
         )
     else:
-        result = decide(mailbox=mailbox, parsed=parsed, record=record, now=now)
+        result = decide(mailbox=mailbox, parsed=parsed, now=now)
     _fill(record, result)
     try:
         with transaction.atomic():
@@ -121,7 +121,7 @@ def release(*, record: InboundMessage, reviewer: User, now: datetime | None = No
         raise ValidationError(_("Only held messages can be accepted."))
     with record.raw.open("rb") as handle:
         parsed = parse_message(handle.read())
-    result = decide(mailbox=record.mailbox, parsed=parsed, record=record, now=now, waive=record.reason)
+    result = decide(mailbox=record.mailbox, parsed=parsed, now=now, waive=record.reason)
     _fill(record, result)
     record.reviewed_by = reviewer
     record.save()
@@ -145,9 +145,7 @@ def _fill(record: InboundMessage, result: Result) -> None:
     record.ticket_message = result.message
 
 
-def decide(
-    *, mailbox: Mailbox, parsed: ParsedMail, record: InboundMessage, now: datetime, waive: str = ""
-) -> Result:
+def decide(*, mailbox: Mailbox, parsed: ParsedMail, now: datetime, waive: str = "") -> Result:
     """Which door the mail goes through, and go through it."""
     if not parsed.from_address:
         return Result(Outcome.REFUSED, Reason.NO_SENDER, _("The message has no usable From address."))
@@ -271,6 +269,10 @@ def _reply(parsed: ParsedMail, *, ticket: Ticket, sender: User | None, now: date
             % {"sender": parsed.from_address, "ref": ticket.reference},
             ticket=ticket,
         )
+    # Recorded already (a fetcher that crashed before its record was saved): one message.
+    posted = TicketMessage.objects.filter(ticket=ticket, email_message_id=parsed.message_id).first()
+    if posted is not None:
+        return Result(Outcome.REPLY, ticket=ticket, message=posted)
     files, notes = _uploads(parsed)
     body = trim_reply(parsed.text)
     with translation.override(_language_of(sender)):

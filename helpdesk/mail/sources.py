@@ -11,8 +11,6 @@ import mailbox as stdlib_mailbox
 import ssl
 from datetime import datetime
 
-from django.db import close_old_connections
-
 from core.clock import resolve_now
 from helpdesk.models import Mailbox
 
@@ -44,7 +42,6 @@ def fetch(mailbox: Mailbox, *, now: datetime | None = None, limit: int = BATCH) 
 
 def _receive(mailbox: Mailbox, raw: bytes) -> None:
     receive(mailbox=mailbox, raw=raw)
-    close_old_connections()
 
 
 def _maildir(mailbox: Mailbox, *, limit: int) -> int:

@@ -11,6 +11,7 @@ import threading
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
 
 from helpdesk.mail.sources import fetch
 from helpdesk.models import Mailbox
@@ -65,6 +66,7 @@ class Command(BaseCommand):
         try:
             while not stop.is_set():
                 self.round(mailbox)
+                close_old_connections()  # a long-lived loop: drop a connection the database lost
                 stop.wait(interval)
         finally:
             for sig, handler in previous.items():

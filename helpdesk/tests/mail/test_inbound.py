@@ -303,3 +303,27 @@ def test_mail_sent_after_commit_leaves_with_its_stored_message_id(ticket, django
     sent = {m.extra_headers.get("Message-ID") for m in django_mail.outbox}
     stored = set(OutboundEmail.objects.filter(ticket=ticket).values_list("message_id", flat=True))
     assert stored and stored <= sent
+
+
+def test_a_mailbox_with_a_team_gives_its_tickets_to_that_team(mailbox, li_na, monday_9am):
+    from helpdesk.tests.factories import TeamFactory
+
+    mailbox.team = TeamFactory(name="邮件组")
+    mailbox.save()
+
+    ticket = inbound.receive(mailbox=mailbox, raw=eml("new_request_gbk"), now=monday_9am).ticket
+
+    assert ticket.team == mailbox.team
+
+
+def test_a_reply_fetched_again_after_its_record_was_lost_is_still_one_message(
+    mailbox, ticket, li_na, monday_9am
+):
+    raw = eml("reply_signed", REPLY_TAG=reply_tag(ticket), REF=ticket.reference, IN_REPLY_TO="<x@y>")
+    first = inbound.receive(mailbox=mailbox, raw=raw, now=monday_9am)
+    InboundMessage.objects.filter(pk=first.pk).delete()  # as if the fetcher died before recording
+
+    again = inbound.receive(mailbox=mailbox, raw=raw, now=monday_9am)
+
+    assert again.ticket_message == first.ticket_message
+    assert ticket.messages.count() == 1
