@@ -32,6 +32,7 @@ from django.urls.exceptions import Resolver404
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from community.models import Board, Topic
 from community.tests.crawl import community_world
 from core import clock
 from helpdesk.models import ApiScope, PluginVersion, SatisfactionRating, Ticket
@@ -81,6 +82,9 @@ class World:
     real: dict  # (route name or "", parameter) -> python values, best first (or a callable)
     objects: dict = field(default_factory=dict)  # model -> the row admin routes open
     missing: list = field(default_factory=list)
+
+
+API_TICKET_ROUTES = ("detail", "messages", "attachments", "reply", "resolve", "merge")
 
 
 def build_world() -> World:
@@ -153,11 +157,23 @@ def build_world() -> World:
         ("knowledgebase:training-cancel", "pk"): [training.pk],
         ("helpdesk:attachment_download", "pk"): [attachment.pk],
         ("portal:api_key_revoke", "pk"): [api_key.pk],
-        ("ticket-detail", "pk"): [ticket.pk],
-        ("ticket-messages", "pk"): [ticket.pk],
-        ("ticket-reply", "pk"): [ticket.pk],
-        ("category-detail", "slug"): [category.slug],
-        ("pluginversion-detail", "version"): [plugin.version],
+        **{(f"api:ticket-{name}", "pk"): [ticket.pk] for name in API_TICKET_ROUTES},
+        ("api:ticket-reopen", "pk"): [resolved.pk],
+        ("api:ticket-rate", "pk"): [resolved.pk],
+        ("api:attachment-detail", "pk"): [attachment.pk],
+        ("api:attachment-download", "pk"): [attachment.pk],
+        ("api:category-detail", "slug"): [category.slug],
+        ("api:pluginversion-detail", "version"): [plugin.version],
+        ("api:kb-category-detail", "slug"): [kb_category.slug],
+        ("api:kb-article-detail", "slug"): [item.slug, video.slug],
+        ("api:kb-faq-detail", "slug"): [item.slug],
+        ("api:kb-video-detail", "slug"): [video.slug],
+        ("api:kb-release-note-detail", "slug"): [item.slug],
+        ("api:kb-known-issue-detail", "slug"): [item.slug],
+        # Late: the forum's rows are made by community_world below.
+        ("api:forum-board-detail", "slug"): lambda: [Board.objects.order_by("pk").first().slug],
+        ("api:forum-topic-detail", "pk"): lambda: [Topic.objects.order_by("pk").first().pk],
+        ("api:forum-topic-posts", "pk"): lambda: [Topic.objects.order_by("pk").first().pk],
         ("admin:view_on_site", "content_type_id"): [ContentType.objects.get_for_model(Ticket).pk],
         ("admin:view_on_site", "object_id"): [ticket.pk],
         ("admin:knowledgebase_article_restore", "number"): [item.revisions.first().number],
