@@ -20,6 +20,8 @@ from core.clock import resolve_now
 from helpdesk.models import IdempotentRequest, User
 
 CLAIM_LEASE = timedelta(minutes=2)
+# How long a key is remembered: a retry a day later is a new request (Stripe's choice too).
+KEEP = timedelta(hours=24)
 # How long a retry waits for the first request's answer before it is told to come back.
 WAIT_SECONDS = 15.0
 POLL_SECONDS = 0.05
@@ -64,6 +66,9 @@ def claim(
         moment = resolve_now(now)
         try:
             with transaction.atomic(durable=True):
+                # The user's own expired keys go as they claim a new one: no sweeper needed,
+                # and a key past KEEP may be claimed afresh.
+                IdempotentRequest.objects.filter(user=user, created_at__lt=moment - KEEP).delete()
                 return IdempotentRequest.objects.create(
                     user=user, key=key, method=method, path=path[:500], created_at=moment
                 )

@@ -4,6 +4,7 @@ query parameters, keyset pages, idempotent POSTs, throttles and revoked keys."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
@@ -235,6 +236,23 @@ def test_a_refused_request_does_not_keep_its_key(world):
     assert client.post(url, {"body": ""}, format="json", headers=headers).status_code == 400
     assert not IdempotentRequest.objects.exists()
     assert client.post(url, {"body": "这次写了内容"}, format="json", headers=headers).status_code == 201
+
+
+def test_a_key_is_remembered_for_a_day(world):
+    from helpdesk.services import idempotency
+
+    client = world.client("customer_a")
+    url = f"/api/v1/tickets/{world.ticket_a.pk}/reply/"
+    start = now()
+    with time_machine.travel(start, tick=False):
+        client.post(url, {"body": "第一次"}, format="json", headers={"Idempotency-Key": "daily"})
+    with time_machine.travel(start + idempotency.KEEP - timedelta(minutes=1), tick=False):
+        client.post(url, {"body": "第一次"}, format="json", headers={"Idempotency-Key": "daily"})
+    assert world.ticket_a.messages.count() == 1
+    with time_machine.travel(start + idempotency.KEEP + timedelta(minutes=1), tick=False):
+        client.post(url, {"body": "第二天"}, format="json", headers={"Idempotency-Key": "daily"})
+    assert world.ticket_a.messages.count() == 2
+    assert IdempotentRequest.objects.filter(key="daily").count() == 1
 
 
 def test_a_key_longer_than_200_characters_is_refused(world):
