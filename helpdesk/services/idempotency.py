@@ -56,12 +56,12 @@ def claim(
     method: str,
     path: str,
     now: datetime | None = None,
-    wait: float = WAIT_SECONDS,
+    wait: float | None = None,
 ) -> IdempotentRequest | Replay:
     """Claim `key` for this request (the row to `complete` or `release` afterwards), or the
     answer of the earlier request that used it."""
     _check_key(key)
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + (WAIT_SECONDS if wait is None else wait)
     while True:
         moment = resolve_now(now)
         try:
