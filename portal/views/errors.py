@@ -29,7 +29,9 @@ def _respond(request: HttpRequest, *, status: int, title: str, message: str) -> 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if isinstance(exception, TOO_LARGE):
         if _is_api(request):
-            return JsonResponse({"code": "request_too_large", "detail": _("The request body is too large.")}, status=413)
+            return JsonResponse(
+                {"code": "request_too_large", "detail": _("The request body is too large.")}, status=413
+            )
         return _respond(
             request,
             status=413,
@@ -65,6 +67,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
         return JsonResponse(
-            {"code": "server_error", "detail": _("Something went wrong on our side; it has been logged.")}, status=500
+            {"code": "server_error", "detail": _("Something went wrong on our side; it has been logged.")},
+            status=500,
         )
     return render(request, "500.html", status=500)
