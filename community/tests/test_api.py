@@ -150,3 +150,30 @@ def test_unknown_topic_filters_are_refused(world, boards):
     response = APIClient().get("/api/v1/forum/topics/?author=1")
     assert response.status_code == 400 and set(response.json()["errors"]) == {"author"}
     assert APIClient().get("/api/v1/forum/topics/?solved=true&board=yonyou").status_code == 200
+
+
+@pytest.fixture
+def no_throttles(settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {}}
+
+
+# Readable boards; the page of topics with board and author; their tags.
+TOPIC_LIST_QUERIES = 3
+
+
+@pytest.mark.parametrize("topics", [1, 6])
+def test_the_topic_list_costs_the_same_few_queries_however_long(
+    world, boards, topics, django_assert_num_queries, no_throttles
+):
+    for n in range(topics):
+        topic(
+            board=boards["public"],
+            author=world.customer_a,
+            title=f"U8 第 {n} 个问题：凭证怎么红冲？",
+            tags=[],
+        )
+    client = APIClient()
+    client.get("/api/v1/forum/topics/")
+    with django_assert_num_queries(TOPIC_LIST_QUERIES):
+        response = client.get("/api/v1/forum/topics/")
+    assert len(response.json()["results"]) == topics

@@ -31,7 +31,7 @@ def generous_rates(settings):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("who", ["manager", "customer_a"])
-def test_the_whole_schema_holds_under_generated_requests(live_server, generous_rates, who):
+def test_the_whole_schema_holds_under_generated_requests(live_server, generous_rates, who, tmp_path):
     world = make_world()
     owner = getattr(world, who)
     _key, plain = create_api_key(owner=owner, name="fuzz", scopes=scopes_for(owner))
@@ -62,6 +62,7 @@ def test_the_whole_schema_holds_under_generated_requests(live_server, generous_r
         capture_output=True,
         text=True,
         timeout=90,
+        cwd=tmp_path,  # the CLI keeps a .schemathesis folder where it runs
     )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / f"schemathesis-{who}.txt").write_text(run.stdout + run.stderr)

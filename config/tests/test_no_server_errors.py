@@ -32,6 +32,7 @@ from django.urls.exceptions import Resolver404
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from community.models import Board, Topic
 from community.tests.crawl import community_world
 from core import clock
 from helpdesk.models import ApiScope, PluginVersion, SatisfactionRating, TeamAlertChannel, Ticket
@@ -100,6 +101,9 @@ def mail_world(*, category):
     raw = b"From: stranger@example.net\r\nTo: support@example.com\r\nSubject: hello\r\nMessage-ID: <crawl@x>\r\n\r\nhi"
     receive(mailbox=mailbox, raw=raw)
     return mailbox
+
+
+API_TICKET_ROUTES = ("detail", "messages", "attachments", "reply", "resolve", "merge")
 
 
 def build_world() -> World:
@@ -191,11 +195,23 @@ def build_world() -> World:
         ("helpdesk:mail_relay", "mailbox_id"): [mailbox.pk],
         ("portal:api_key_revoke", "pk"): [api_key.pk],
         ("portal:ticket_follower_remove", "user_id"): [follower.pk],
-        ("ticket-detail", "pk"): [ticket.pk],
-        ("ticket-messages", "pk"): [ticket.pk],
-        ("ticket-reply", "pk"): [ticket.pk],
-        ("category-detail", "slug"): [category.slug],
-        ("pluginversion-detail", "version"): [plugin.version],
+        **{(f"api:ticket-{name}", "pk"): [ticket.pk] for name in API_TICKET_ROUTES},
+        ("api:ticket-reopen", "pk"): [resolved.pk],
+        ("api:ticket-rate", "pk"): [resolved.pk],
+        ("api:attachment-detail", "pk"): [attachment.pk],
+        ("api:attachment-download", "pk"): [attachment.pk],
+        ("api:category-detail", "slug"): [category.slug],
+        ("api:pluginversion-detail", "version"): [plugin.version],
+        ("api:kb-category-detail", "slug"): [kb_category.slug],
+        ("api:kb-article-detail", "slug"): [item.slug, video.slug],
+        ("api:kb-faq-detail", "slug"): [item.slug],
+        ("api:kb-video-detail", "slug"): [video.slug],
+        ("api:kb-release-note-detail", "slug"): [item.slug],
+        ("api:kb-known-issue-detail", "slug"): [item.slug],
+        # Late: the forum's rows are made by community_world below.
+        ("api:forum-board-detail", "slug"): lambda: [Board.objects.order_by("pk").first().slug],
+        ("api:forum-topic-detail", "pk"): lambda: [Topic.objects.order_by("pk").first().pk],
+        ("api:forum-topic-posts", "pk"): lambda: [Topic.objects.order_by("pk").first().pk],
         ("admin:view_on_site", "content_type_id"): [ContentType.objects.get_for_model(Ticket).pk],
         ("admin:view_on_site", "object_id"): [ticket.pk],
         ("admin:knowledgebase_article_restore", "number"): [item.revisions.first().number],

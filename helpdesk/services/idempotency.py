@@ -20,6 +20,8 @@ from core.clock import resolve_now
 from helpdesk.models import IdempotentRequest, User
 
 CLAIM_LEASE = timedelta(minutes=2)
+# How long a key is remembered: a retry a day later is a new request (Stripe's choice too).
+KEEP = timedelta(hours=24)
 # How long a retry waits for the first request's answer before it is told to come back.
 WAIT_SECONDS = 15.0
 POLL_SECONDS = 0.05
@@ -54,16 +56,19 @@ def claim(
     method: str,
     path: str,
     now: datetime | None = None,
-    wait: float = WAIT_SECONDS,
+    wait: float | None = None,
 ) -> IdempotentRequest | Replay:
     """Claim `key` for this request (the row to `complete` or `release` afterwards), or the
     answer of the earlier request that used it."""
     _check_key(key)
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + (WAIT_SECONDS if wait is None else wait)
     while True:
         moment = resolve_now(now)
         try:
             with transaction.atomic(durable=True):
+                # The user's own expired keys go as they claim a new one: no sweeper needed,
+                # and a key past KEEP may be claimed afresh.
+                IdempotentRequest.objects.filter(user=user, created_at__lt=moment - KEEP).delete()
                 return IdempotentRequest.objects.create(
                     user=user, key=key, method=method, path=path[:500], created_at=moment
                 )

@@ -4,6 +4,7 @@ query parameters, keyset pages, idempotent POSTs, throttles and revoked keys."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
@@ -237,6 +238,23 @@ def test_a_refused_request_does_not_keep_its_key(world):
     assert client.post(url, {"body": "这次写了内容"}, format="json", headers=headers).status_code == 201
 
 
+def test_a_key_is_remembered_for_a_day(world):
+    from helpdesk.services import idempotency
+
+    client = world.client("customer_a")
+    url = f"/api/v1/tickets/{world.ticket_a.pk}/reply/"
+    start = now()
+    with time_machine.travel(start, tick=False):
+        client.post(url, {"body": "第一次"}, format="json", headers={"Idempotency-Key": "daily"})
+    with time_machine.travel(start + idempotency.KEEP - timedelta(minutes=1), tick=False):
+        client.post(url, {"body": "第一次"}, format="json", headers={"Idempotency-Key": "daily"})
+    assert world.ticket_a.messages.count() == 1
+    with time_machine.travel(start + idempotency.KEEP + timedelta(minutes=1), tick=False):
+        client.post(url, {"body": "第二天"}, format="json", headers={"Idempotency-Key": "daily"})
+    assert world.ticket_a.messages.count() == 2
+    assert IdempotentRequest.objects.filter(key="daily").count() == 1
+
+
 def test_a_key_longer_than_200_characters_is_refused(world):
     response = world.client("customer_a").post(
         f"/api/v1/tickets/{world.ticket_a.pk}/resolve/",
@@ -335,3 +353,37 @@ def test_a_customer_without_a_key_header_is_not_confused_with_another(world):
     other = CustomerFactory()
     response = world.client("customer_a").get(f"/api/v1/tickets/{world.ticket_b.pk}/")
     assert response.status_code == 404 and other.pk
+
+
+# --- Query counts on the hot reads ------------------------------------------------------------
+
+
+@pytest.fixture
+def no_throttles(settings):
+    """Throttling costs a fixed few cache queries per request; these tests count the N+1 kind."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {}}
+
+
+# The ticket (access check), its messages with authors, their files.
+CONVERSATION_QUERIES = 3
+
+
+@pytest.mark.parametrize("replies", [1, 6])
+def test_the_conversation_costs_the_same_few_queries_however_long(
+    world, replies, django_assert_num_queries, no_throttles
+):
+    from helpdesk.services.conversation import add_reply
+
+    for n in range(replies):
+        add_reply(
+            ticket=world.ticket_a,
+            author=world.agent if n % 2 else world.customer_a,
+            body=f"第 {n} 条",
+            attachments=[SimpleUploadedFile(f"{n}.log", LOG, content_type="text/plain")],
+        )
+    client = world.client("customer_a")
+    client.get(f"/api/v1/tickets/{world.ticket_a.pk}/messages/")  # warm per-process caches
+    with django_assert_num_queries(CONVERSATION_QUERIES):
+        response = client.get(f"/api/v1/tickets/{world.ticket_a.pk}/messages/")
+    assert len(response.json()) == replies
+    assert all(len(m["files"]) == 1 for m in response.json())
