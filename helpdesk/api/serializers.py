@@ -12,14 +12,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.clock import now
 from helpdesk.models import (
     Attachment,
     Category,
     Channel,
+    MaintenanceWindow,
     PluginVersion,
     Priority,
     Status,
@@ -117,9 +120,47 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class PluginVersionSerializer(serializers.ModelSerializer):
+    support_status = serializers.SerializerMethodField(
+        help_text="supported, maintenance (security and critical fixes only) or end_of_life, today."
+    )
+
     class Meta:
         model = PluginVersion
-        fields = ["version", "released_on", "is_supported"]
+        fields = [
+            "version",
+            "released_on",
+            "is_supported",
+            "support_status",
+            "full_support_until",
+            "end_of_life_on",
+        ]
+
+    def get_support_status(self, version: PluginVersion) -> str:
+        return version.support_status(timezone.localdate(now()))
+
+
+class MaintenanceWindowSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(read_only=True, help_text="In the caller's language.")
+    services = serializers.CharField(read_only=True, help_text="Affected services, in the caller's language.")
+    is_current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MaintenanceWindow
+        fields = [
+            "id",
+            "title",
+            "services",
+            "starts_at",
+            "ends_at",
+            "is_current",
+            "title_zh_hans",
+            "title_en",
+            "services_zh_hans",
+            "services_en",
+        ]
+
+    def get_is_current(self, window: MaintenanceWindow) -> bool:
+        return window.is_current(now())
 
 
 # --- Output ----------------------------------------------------------------------------------

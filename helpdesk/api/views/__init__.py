@@ -2,8 +2,15 @@
 input serializer → service → output serializer."""
 
 from .files import AttachmentViewSet
-from .reference import CategoryViewSet, PluginVersionViewSet
+from .reference import CategoryViewSet, MaintenanceWindowViewSet, PluginVersionViewSet
 from .reports import SlaReportView
 from .tickets import TicketViewSet
 
-__all__ = ["AttachmentViewSet", "CategoryViewSet", "PluginVersionViewSet", "SlaReportView", "TicketViewSet"]
+__all__ = [
+    "AttachmentViewSet",
+    "CategoryViewSet",
+    "MaintenanceWindowViewSet",
+    "PluginVersionViewSet",
+    "SlaReportView",
+    "TicketViewSet",
+]

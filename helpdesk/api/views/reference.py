@@ -1,12 +1,14 @@
-"""Reference data every integration needs: ticket categories and plugin versions."""
+"""Reference data every integration needs: ticket categories, plugin versions, maintenance."""
 
 from rest_framework import viewsets
+from rest_framework.response import Response
 
 from helpdesk.models import Category, PluginVersion
+from helpdesk.selectors.maintenance import announced_windows
 
 from ..base import ApiViewSetMixin
 from ..pagination import NumberedPagination
-from ..serializers import CategorySerializer, PluginVersionSerializer
+from ..serializers import CategorySerializer, MaintenanceWindowSerializer, PluginVersionSerializer
 
 
 class CategoryViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -24,3 +26,19 @@ class PluginVersionViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = NumberedPagination
     lookup_field = "version"
     lookup_value_regex = r"[\w.\-]+"
+
+
+class MaintenanceWindowViewSet(ApiViewSetMixin, viewsets.GenericViewSet):
+    """Current and upcoming announced maintenance windows (the next 14 days), soonest first."""
+
+    serializer_class = MaintenanceWindowSerializer
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):  # for the schema; the list reads the announced windows
+        from helpdesk.models import MaintenanceWindow
+
+        return MaintenanceWindow.objects.none()
+
+    def list(self, request):
+        return Response(self.get_serializer(announced_windows(), many=True).data)
