@@ -157,6 +157,16 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("zh-hans", "en")
 # Slugs are URL segments: prepopulate them from the English name.
 MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
+
+
+def _label_per_language(verbose_name, language: str):
+    """Admin labels of the columns per language: "name · English", "name · 简体中文"."""
+    from django.utils.text import format_lazy
+
+    return format_lazy("{} · {}", verbose_name, dict(LANGUAGES)[language])
+
+
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = _label_per_language
 # --- end of translated content --------------------------------------------------------------
 
 # --- Static and media -----------------------------------------------------------------------

@@ -14,8 +14,7 @@ from helpdesk.admin.forms import ReplyForm
 from helpdesk.admin.ticket_page import ticket_page_context
 from helpdesk.models import CannedResponse, Category, SLAPlan, Team, Ticket
 from helpdesk.selectors.reports import backlog_age
-from helpdesk.tests.factories import AgentFactory, CustomerFactory, OrganizationFactory, plan, submit
-from portal.selectors import first_response_promise
+from helpdesk.tests.factories import AgentFactory, CustomerFactory, plan, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -51,25 +50,6 @@ def test_migration_0017_splits_bilingual_values_into_the_language_columns():
     assert (team.name_zh_hans, team.name_en) == ("金蝶对接组", "Kingdee")
     assert (category.name_zh_hans, category.name_en) == ("凭证生成失败", "Voucher generation fails")
     assert (category.description_zh_hans, category.description_en) == ("仅中文说明", "")
-
-
-@pytest.mark.parametrize(("language", "plan_name"), [("zh-hans", "高级"), ("en", "Advanced")])
-def test_the_confirmation_names_the_plan_in_the_readers_language(language, plan_name):
-    # Submitted by someone reading English; read back by someone reading Chinese, and vice versa.
-    with translation.override("en" if language == "zh-hans" else "zh-hans"):
-        ticket = submit(requester=CustomerFactory(organization=OrganizationFactory(sla_plan=plan())))
-    with translation.override(language):
-        assert first_response_promise(ticket=ticket).plan_name == plan_name
-
-
-def test_the_chinese_confirmation_reads_your_advanced_plan(client):
-    customer = CustomerFactory(organization=OrganizationFactory(sla_plan=plan()))
-    ticket = submit(requester=customer)
-    client.force_login(customer)
-    client.cookies["django_language"] = "zh-hans"
-    html = client.get(reverse("portal:submit_done", kwargs={"reference": ticket.reference})).content.decode()
-    assert "您的高级方案" in html
-    assert "Advanced" not in html
 
 
 def test_reports_group_teams_by_their_name_in_the_readers_language(monday_9am):
