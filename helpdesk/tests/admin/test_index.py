@@ -31,7 +31,8 @@ def test_index_shows_my_unassigned_and_waiting_tickets_with_links(agent_client, 
     assert "kx-sla" in html
 
 
-INDEX_QUERIES = 12
+# Agents: no holiday check (a calendar manager's warning since issue 14, two queries fewer).
+INDEX_QUERIES = 10
 
 
 @pytest.mark.parametrize("per_panel", [1, 5])
