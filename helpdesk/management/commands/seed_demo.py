@@ -9,6 +9,7 @@ from core import clock
 from helpdesk.demo import data
 from helpdesk.demo.bulk import generate_tickets
 from helpdesk.demo.seed import seed_people, seed_reference_data, seed_stories
+from helpdesk.demo.stories import seed_history
 
 
 class Command(BaseCommand):
@@ -25,6 +26,12 @@ class Command(BaseCommand):
         people = seed_people(world)
         made = seed_stories(world, people, now=now)
         self.stdout.write(f"Demo stories: {made} tickets created" if made else "Demo stories already present")
+        started = time.perf_counter()
+        history = seed_history(world, people, now=now)
+        if history:
+            self.stdout.write(
+                f"Demo history: {history} tickets over 90 days in {time.perf_counter() - started:.1f} s"
+            )
         if "seed_kb" in get_commands():
             call_command("seed_kb", stdout=self.stdout)
         if "seed_forum" in get_commands():
