@@ -99,7 +99,7 @@ DEFINITIONS = [
         gettext_lazy("Percentiles"),
         gettext_lazy(
             "Nearest rank; an empty set has no value. Exact for periods up to 7 days, read from histograms "
-            "(within about 6 %) for longer ones."
+            "(within about six per cent) for longer ones."
         ),
     ),
     (
@@ -517,6 +517,13 @@ STAFFING_COLUMNS = (
 )
 
 
+COMPLEXITY_COLUMNS = tuple(
+    column
+    for column in MEASURE_COLUMNS
+    if column.key in ("resolved", "res_median", "res_p90", "res_compliance", "reopen_rate", "backlog")
+)
+
+
 def heatmap_view(request: HttpRequest) -> HttpResponse:
     scope = report_scope(request.user)
     now = resolve_now(None)
@@ -546,8 +553,16 @@ def heatmap_view(request: HttpRequest) -> HttpResponse:
         )
         if export:
             return export
+        complexity_table = Table(
+            title=_("Complexity"),
+            group_label=_("Complexity"),
+            columns=COMPLEXITY_COLUMNS,
+            rows=[(row.label, row.measures) for row in complexity.rows],
+            total=(_("All"), complexity.total),
+        )
         context.update(
             grid=grid,
+            complexity_table=complexity_table,
             heat_table=heat_table,
             heat_chart=heatmap_chart(
                 title=_("Arrivals by hour of week (%(zone)s)") % {"zone": grid.timezone},

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from core.admin_site import admin_site
 from core.clock import resolve_now
+from helpdesk.admin.report_exports import neutralise
 from helpdesk.selectors.reports import (
     BACKLOG_BUCKETS,
     GROUPINGS,
@@ -214,6 +215,6 @@ def csv_response(report: SlaReport, form: ReportForm) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="sla-report-{first:%Y%m%d}-{last:%Y%m%d}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(_csv_header(report.group_by))
-    writer.writerows(_csv_row(row) for row in report.rows)
+    writer.writerow([neutralise(cell) for cell in _csv_header(report.group_by)])
+    writer.writerows([neutralise(cell) for cell in _csv_row(row)] for row in report.rows)
     return response

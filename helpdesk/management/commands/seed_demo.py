@@ -10,6 +10,7 @@ from core.db_stats import analyze
 from helpdesk.demo import data
 from helpdesk.demo.bulk import generate_tickets
 from helpdesk.demo.seed import seed_mailbox, seed_people, seed_reference_data, seed_stories
+from helpdesk.demo.stories import seed_history
 
 
 class Command(BaseCommand):
@@ -28,6 +29,12 @@ class Command(BaseCommand):
         box = seed_mailbox(world)
         self.stdout.write(f"Demo mailbox: drop mail into {box.path}/new/")
         self.stdout.write(f"Demo stories: {made} tickets created" if made else "Demo stories already present")
+        started = time.perf_counter()
+        history = seed_history(world, people, now=now)
+        if history:
+            self.stdout.write(
+                f"Demo history: {history} tickets over 90 days in {time.perf_counter() - started:.1f} s"
+            )
         if "seed_kb" in get_commands():
             call_command("seed_kb", stdout=self.stdout)
         if "seed_forum" in get_commands():

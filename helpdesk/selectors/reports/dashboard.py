@@ -16,16 +16,14 @@ from the histograms (about ±6 %). Every function runs a fixed number of queries
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Count,
-    ExpressionWrapper,
     F,
     Q,
     QuerySet,
@@ -246,9 +244,12 @@ def _text(dimension: str, value) -> str:
     return "" if value is None else str(value)
 
 
-def _open_state(*, dimension: str, scope: Scope, now: datetime, cutoff: datetime) -> dict[str, dict]:
+def _open_state(
+    *, dimension: str, scope: Scope, now: datetime, cutoffs: Sequence[datetime]
+) -> dict[str, dict]:
     """Per group, in one query over open tickets: the backlog by age, open tickets past a due
-    time at `now`, and those past due at `cutoff` (they count as breached in the period)."""
+    time at `now`, and those past due at each of `cutoffs` (they count as breached in the
+    period that ends there)."""
     fr_due = Q(first_response_at__isnull=True, first_response_due_at__isnull=False)
     res_due = Q(resolved_at__isnull=True, status__in=RUNNING_STATUSES, resolution_due_at__isnull=False)
     bucket = Case(
@@ -268,32 +269,54 @@ def _open_state(*, dimension: str, scope: Scope, now: datetime, cutoff: datetime
                 "pk",
                 filter=(fr_due & Q(first_response_due_at__lt=now)) | (res_due & Q(resolution_due_at__lt=now)),
             ),
-            fr_overdue=Count("pk", filter=fr_due & Q(first_response_due_at__lt=cutoff)),
-            res_overdue=Count("pk", filter=res_due & Q(resolution_due_at__lt=cutoff)),
+            **{
+                f"fr_overdue_{i}": Count("pk", filter=fr_due & Q(first_response_due_at__lt=c))
+                for i, c in enumerate(cutoffs)
+            },
+            **{
+                f"res_overdue_{i}": Count("pk", filter=res_due & Q(resolution_due_at__lt=c))
+                for i, c in enumerate(cutoffs)
+            },
         )
         .order_by()
     )
     out: dict[str, dict] = {}
     for row in rows:
-        entry = out.setdefault(
-            _text(dimension, row["group"]),
-            {"backlog": {}, "breached_now": 0, "fr_overdue": 0, "res_overdue": 0},
-        )
+        entry = out.setdefault(_text(dimension, row["group"]), _empty_state(len(cutoffs)))
         entry["backlog"][row["bucket"]] = entry["backlog"].get(row["bucket"], 0) + row["n"]
-        for name in ("breached_now", "fr_overdue", "res_overdue"):
-            entry[name] += row[name]
+        entry["breached_now"] += row["breached_now"]
+        for i in range(len(cutoffs)):
+            entry["fr_overdue"][i] += row[f"fr_overdue_{i}"]
+            entry["res_overdue"][i] += row[f"res_overdue_{i}"]
     return out
 
 
-def _with_open(measures: Measures, state: dict | None) -> Measures:
+def _empty_state(cutoffs: int) -> dict:
+    return {"backlog": {}, "breached_now": 0, "fr_overdue": [0] * cutoffs, "res_overdue": [0] * cutoffs}
+
+
+def _sum_states(states: Iterable[dict], cutoffs: int) -> dict:
+    """Open-ticket counts add up across groups (unlike percentiles)."""
+    total = _empty_state(cutoffs)
+    for state in states:
+        for key, n in state["backlog"].items():
+            total["backlog"][key] = total["backlog"].get(key, 0) + n
+        total["breached_now"] += state["breached_now"]
+        for i in range(cutoffs):
+            total["fr_overdue"][i] += state["fr_overdue"][i]
+            total["res_overdue"][i] += state["res_overdue"][i]
+    return total
+
+
+def _with_open(measures: Measures, state: dict | None, index: int = 0) -> Measures:
     if not state:
         measures.backlog = {key: 0 for key, _label, _bound in BACKLOG_BUCKETS}
         return measures
     measures.backlog = {key: state["backlog"].get(key, 0) for key, _label, _bound in BACKLOG_BUCKETS}
     measures.open_breached = state["breached_now"]
     fr, res = measures.first_response, measures.resolution
-    measures.first_response = Ratio(fr.part, fr.whole + state["fr_overdue"])
-    measures.resolution = Ratio(res.part, res.whole + state["res_overdue"])
+    measures.first_response = Ratio(fr.part, fr.whole + state["fr_overdue"][index])
+    measures.resolution = Ratio(res.part, res.whole + state["res_overdue"][index])
     return measures
 
 
@@ -347,11 +370,16 @@ def _fill_exact(groups: Mapping[str, Measures], exact: Mapping[str, dict[str, Du
 def measures(*, period: Period, scope: Scope = EVERYONE, now: datetime | None = None) -> Measures:
     """All measures of the period for everything in scope. Two or four queries."""
     now = resolve_now(now)
+    state = _open_state(dimension="all", scope=scope, now=now, cutoffs=[min(period.end, now)]).get("")
+    return _with_open(_counted(period, scope), state)
+
+
+def _counted(period: Period, scope: Scope) -> Measures:
+    """The rollup (and, for short periods, exact-percentile) part of the totals."""
     total = _group(_rollup_rows(dimension="all", period=period, scope=scope)).get("", Measures())
     if _exact(period):
         _fill_exact({"": total}, _exact_times(dimension="all", period=period, scope=scope))
-    cutoff = min(period.end, now)
-    return _with_open(total, _open_state(dimension="all", scope=scope, now=now, cutoff=cutoff).get(""))
+    return total
 
 
 def previous_period(period: Period) -> Period:
@@ -370,11 +398,13 @@ def overview(*, period: Period, scope: Scope = EVERYONE, now: datetime | None = 
     now = resolve_now(now)
     before = previous_period(period)
     deflection = report_measures.get("deflection")
+    cutoffs = [min(period.end, now), min(before.end, now)]
+    state = _open_state(dimension="all", scope=scope, now=now, cutoffs=cutoffs).get("")
     return Overview(
         period=period,
         previous_period=before,
-        current=measures(period=period, scope=scope, now=now),
-        previous=measures(period=before, scope=scope, now=now),
+        current=_with_open(_counted(period, scope), state, 0),
+        previous=_with_open(_counted(before, scope), state, 1),
         deflection=deflection.compute(start=period.start, end=period.end),
         previous_deflection=deflection.compute(start=before.start, end=before.end),
     )
@@ -391,7 +421,7 @@ def breakdown(
     now = resolve_now(now)
     cutoff = min(period.end, now)
     groups = _group(_rollup_rows(dimension=dimension, period=period, scope=scope))
-    open_state = _open_state(dimension=dimension, scope=scope, now=now, cutoff=cutoff)
+    open_state = _open_state(dimension=dimension, scope=scope, now=now, cutoffs=[cutoff])
     for key in open_state:
         groups.setdefault(key, Measures())
     if _exact(period):
@@ -404,9 +434,8 @@ def breakdown(
     labels = dimension_labels(dimension, groups.keys())
     rows = [BreakdownRow(key=key, label=labels[key], measures=groups[key]) for key in groups]
     rows.sort(key=lambda row: _sort_key(dimension, row))
-    return Breakdown(
-        dimension=dimension, period=period, rows=rows, total=measures(period=period, scope=scope, now=now)
-    )
+    total = _with_open(_counted(period, scope), _sum_states(open_state.values(), 1))
+    return Breakdown(dimension=dimension, period=period, rows=rows, total=total)
 
 
 _CHOICES = {"plan": SLAPlan.Tier, "complexity": Complexity, "channel": Channel, "priority": Priority}
@@ -584,28 +613,30 @@ def staffing(*, period: Period, scope: Scope = EVERYONE, now: datetime | None = 
 
 def attention_list(*, scope: Scope = EVERYONE, now: datetime | None = None) -> dict[str, list[Ticket]]:
     """Open tickets already past a due time ("breached") and due within AT_RISK_WINDOW
-    ("at_risk"), soonest first, LIST_LIMIT each. Two queries."""
+    ("at_risk"), soonest first, LIST_LIMIT each. Four queries, each walking the index of one
+    due column (ticket_fr_due, ticket_res_due) and stopping at LIST_LIMIT."""
     now = resolve_now(now)
     soon = now + AT_RISK_WINDOW
-    fr_open = Q(first_response_at__isnull=True, first_response_due_at__isnull=False)
-    res_open = Q(resolved_at__isnull=True, status__in=RUNNING_STATUSES, resolution_due_at__isnull=False)
     base = scope.tickets(Ticket.objects.live().open()).select_related("organization", "team", "assignee")
+    waiting_first = base.filter(first_response_at__isnull=True)
+    running = base.filter(resolved_at__isnull=True, status__in=RUNNING_STATUSES)
     out = {}
-    for key, fr_when, res_when in (
-        ("breached", Q(first_response_due_at__lt=now), Q(resolution_due_at__lt=now)),
-        (
-            "at_risk",
-            Q(first_response_due_at__gte=now, first_response_due_at__lt=soon),
-            Q(resolution_due_at__gte=now, resolution_due_at__lt=soon),
-        ),
-    ):
-        first = fr_open & fr_when
-        out[key] = list(
-            base.filter(first | (res_open & res_when))
-            .annotate(
-                first_response_due=ExpressionWrapper(first, output_field=BooleanField()),
-                due=Case(When(first, then=F("first_response_due_at")), default=F("resolution_due_at")),
-            )
-            .order_by("due", "pk")[:LIST_LIMIT]
-        )
+    for key, low, high in (("breached", None, now), ("at_risk", now, soon)):
+        found = []
+        for queryset, column, first in (
+            (waiting_first, "first_response_due_at", True),
+            (running, "resolution_due_at", False),
+        ):
+            window = {
+                f"{column}__lt": high,
+                **({f"{column}__gte": low} if low else {f"{column}__isnull": False}),
+            }
+            for ticket in queryset.filter(**window).order_by(column, "pk")[:LIST_LIMIT]:
+                ticket.first_response_due = first
+                ticket.due = getattr(ticket, column)
+                found.append(ticket)
+        unique = {}
+        for ticket in sorted(found, key=lambda t: (t.due, t.pk)):
+            unique.setdefault(ticket.pk, ticket)
+        out[key] = list(unique.values())[:LIST_LIMIT]
     return out
