@@ -17,6 +17,7 @@ BENCHES = [
     ("Search (knowledge base, FAQ, forum)", "bench_search.py"),
     ("Forum pages at 1,000,000 posts (community)", "bench_forum.py"),
     ("Load: 8 clients submitting and replying for 30 s on SQLite (scripts/run.sh)", "bench_load.py"),
+    ("Scale: pages and submissions at BENCH_TICKETS tickets, SQLite and PostgreSQL", "bench_scale.py"),
 ]
 
 
