@@ -83,9 +83,10 @@ def test_seeding_leaves_planner_statistics():
         if connection.vendor == "sqlite":
             cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'helpdesk_ticket'")
         else:
+            # reltuples is -1 until a table was first analysed (PostgreSQL 14+); it changes
+            # with the ANALYZE, inside this test's transaction.
             cursor.execute(
-                "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'helpdesk_ticket' "
-                "AND (last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL)"
+                "SELECT count(*) FROM pg_class WHERE relname = 'helpdesk_ticket' AND reltuples >= 0"
             )
         assert cursor.fetchone()[0] >= 1
 
