@@ -261,10 +261,11 @@ def _save_new_ticket(intake: Intake, *, files: list[UploadedFile], actor: User, 
             "needs_details": missing,
         },
     )
-    from helpdesk.tasks import announce_new_ticket  # tasks imports the services
+    from helpdesk.tasks import announce_new_ticket as announce_task  # tasks imports the services
 
-    # In this transaction, not on commit: the task row commits with the ticket or not at all.
-    announce_new_ticket.enqueue(ticket_id=ticket.pk, missing=missing)
+    # In this transaction, not on commit: with the database task backend the row commits
+    # with the ticket or not at all, and no worker sees it before the ticket exists.
+    announce_task.enqueue(ticket_id=ticket.pk, missing=missing)
 
 
 def announce_new_ticket(*, ticket_id: int, missing: list[str]) -> bool:
