@@ -177,7 +177,9 @@ def prepare_ticket(
         needs_details=not report.acceptable,
         **data,
     )
-    ticket.team = route_team(category=category, erp_system=ticket.erp_system, teams=reference.teams)
+    # The cached category carries its default team (routing's fallback) already loaded.
+    routed = reference.categories.get(category.pk, category)
+    ticket.team = route_team(category=routed, erp_system=ticket.erp_system, teams=reference.teams)
     ticket.full_clean(exclude=["submission_key", *KNOWN_RELATIONS], validate_unique=False)
     plan = reference.plans.get(organization.sla_plan_id) or organization.sla_plan
     clock.snapshot_targets(
