@@ -18,6 +18,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -30,6 +31,22 @@ SEARCH_TARGET_MS = 20.0
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))]
+
+
+def deep_api_page(client, *, pages: int = 2000) -> str:
+    """A URL about `pages` pages into the API's ticket list: ?page=N under page-number
+    pagination, else (a cursor) the `next` link followed that many times (not timed)."""
+    first = client.get("/api/v1/tickets/").json()
+    if "count" in first and "cursor=" not in (first.get("next") or ""):
+        return f"/api/v1/tickets/?page={pages}"
+    url = first.get("next")
+    for _ in range(pages - 2):
+        following = client.get(url).json().get("next")
+        if not following:
+            break
+        url = following
+    parts = urlsplit(url)  # the test client wants a path, the API answers absolute links
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
 def main() -> int:
@@ -97,7 +114,7 @@ def main() -> int:
         ("my tickets", customer_client, "/tickets/", PAGE_TARGET_MS),
         ("my tickets: page 50", customer_client, "/tickets/?page=50", PAGE_TARGET_MS),
         ("API tickets: first page", agent_client, "/api/v1/tickets/", PAGE_TARGET_MS),
-        ("API tickets: page 2,000", agent_client, "/api/v1/tickets/?page=2000", PAGE_TARGET_MS),
+        ("API tickets: deep page", agent_client, deep_api_page(agent_client), PAGE_TARGET_MS),
         ("KB search", customer_client, "/search/?q=凭证+生成失败", SEARCH_TARGET_MS),
         ("KB suggestions", customer_client, "/kb/suggest/?q=收款单生成凭证失败", SEARCH_TARGET_MS),
         ("agent ticket search", agent_client, f"{queue}?q=凭证", PAGE_TARGET_MS),

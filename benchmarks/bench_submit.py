@@ -108,6 +108,38 @@ class Submitter(threading.Thread):
                 self.other.append(f"{status} {text[:200]!r}")
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def server_processes(port: int) -> dict[str, list[int]]:
+    """The gunicorn processes serving `port` and the task workers (by their command line)."""
+    found: dict[str, list[int]] = {"web": [], "worker": []}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if "gunicorn" in command and f"127.0.0.1:{port}" in command:
+            found["web"].append(int(entry.name))
+        elif "manage.py task_worker" in command and str(ROOT) in os.path.realpath(entry / "cwd"):
+            found["worker"].append(int(entry.name))
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time of these processes (all their threads) so far."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS
+
+
 def start_server(*, port: int, env: dict, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
         ["bash", "scripts/run.sh"],
@@ -185,6 +217,9 @@ def main() -> int:
             ).count()
 
         occurred_at = (now() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+        processes = server_processes(port)
+        cpu = dict.fromkeys(processes, 0.0)
+        worker_began = cpu_seconds(processes["worker"])
         rates: list[float] = []
         latencies: list[float] = []
         accepted: list[str] = []
@@ -193,6 +228,7 @@ def main() -> int:
             clients = [Submitter(n, port, occurred_at) for n in range(args.clients)]
             for submitter in clients:
                 submitter.sign_in()
+            cpu_before = {role: cpu_seconds(pids) for role, pids in processes.items()}
             began = time.monotonic()
             for submitter in clients:
                 submitter.deadline = began + args.seconds
@@ -200,6 +236,8 @@ def main() -> int:
             for submitter in clients:
                 submitter.join(timeout=args.seconds + 120)
             elapsed = time.monotonic() - began
+            for role, pids in processes.items():
+                cpu[role] += cpu_seconds(pids) - cpu_before[role]
             run_accepted = [key for s in clients for key in s.accepted]
             run_latencies = [x for s in clients for x in s.latencies]
             problems += [p for s in clients for p in s.other]
@@ -219,6 +257,7 @@ def main() -> int:
         drain_began = time.monotonic()
         caught_up = wait_for(lambda: unannounced_tickets() == 0, timeout=300, every=1)
         drained = time.monotonic() - drain_began
+        worker_cpu = cpu_seconds(processes["worker"]) - worker_began  # the runs and the drain after
         median_rate = statistics.median(rates) if rates else 0.0
         p50 = statistics.median(latencies) * 1000 if latencies else 0.0
         p95 = percentile(latencies, 0.95) * 1000 if latencies else 0.0
@@ -227,6 +266,17 @@ def main() -> int:
             f"{p50:.0f} ms, p95 {p95:.0f} ms; stored {stored}/{len(accepted)}; "
             f"task worker {'caught up' if caught_up else 'NOT caught up'} {drained:.0f} s after the load"
         )
+        if accepted and cpu["web"]:
+            # Load-independent: what one submission costs the server, whatever else runs here.
+            web_ms = cpu["web"] / len(accepted) * 1000
+            worker_ms = worker_cpu / len(accepted) * 1000
+            cores = os.cpu_count() or 1
+            print(
+                f"  CPU per accepted submission: web {web_ms:.1f} ms, task worker {worker_ms:.1f} ms "
+                f"(indexing, mails, their delivery); {cores} cores, load average "
+                f"{os.getloadavg()[0]:.1f} at the end: idle cores would take ~{cores * 1000 / web_ms:.0f}/s "
+                f"at the web alone, ~{cores * 1000 / (web_ms + worker_ms):.0f}/s with the worker keeping up"
+            )
         if stored != len(accepted):
             failures.append(f"{len(accepted) - stored} accepted submissions were not stored")
         if problems:

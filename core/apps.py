@@ -10,5 +10,4 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from core.db_stats import analyze_after_migrate
 
-        # Sent once per app; bound to this one so one migrate analyses once.
-        post_migrate.connect(analyze_after_migrate, sender=self, dispatch_uid="core.analyze_after_migrate")
+        post_migrate.connect(analyze_after_migrate, dispatch_uid="core.analyze_after_migrate")

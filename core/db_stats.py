@@ -43,7 +43,15 @@ def optimize(*, using: str = DEFAULT_DB_ALIAS) -> bool:
 
 
 def analyze_after_migrate(sender, *, using: str = DEFAULT_DB_ALIAS, plan=None, **kwargs) -> None:
-    """post_migrate receiver: fresh statistics once the schema (and its indexes) changed."""
+    """post_migrate receiver: fresh statistics once the schema (and its indexes) changed.
+
+    post_migrate is sent once per app with models, in INSTALLED_APPS order; analysing at
+    the last one does it once, after every app's handlers (which may add rows) ran.
+    """
+    from django.apps import apps
+
     if not plan:  # nothing was applied: the statistics are as good as before
         return
-    analyze(using=using)
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if sender is last:
+        analyze(using=using)

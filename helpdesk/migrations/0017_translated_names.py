@@ -14,7 +14,7 @@ def split_bilingual_values(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ('helpdesk', '0016_scale_indexes'),
+        ('helpdesk', '0016_scale_indexes_workspace'),
     ]
 
     operations = [

@@ -227,7 +227,14 @@ class Ticket(models.Model):
             models.Index(fields=["channel", "updated_at", "id"], name="ticket_channel_recent"),
             models.Index(fields=["team", "status"], name="ticket_team_status"),
             models.Index(fields=["team", "updated_at", "id"], name="ticket_team_recent"),
-            models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
+            # The agent's index (helpdesk/selectors/workspace.py): one status at a time, by
+            # first-response due time (mine, unassigned) or by update (waiting on the customer).
+            models.Index(
+                fields=["assignee", "status", "first_response_due_at"], name="ticket_assignee_status_due"
+            ),
+            models.Index(
+                fields=["assignee", "status", "updated_at", "id"], name="ticket_assignee_status_recent"
+            ),
             models.Index(fields=["assignee", "updated_at", "id"], name="ticket_assignee_recent"),
             models.Index(fields=["organization", "status"], name="ticket_org_status"),
             models.Index(fields=["organization", "updated_at", "id"], name="ticket_org_recent"),

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-from helpdesk.models import BusinessCalendar, Category, SLAPlan, SLATarget, Team
+from helpdesk.models import Category, SLAPlan, SLATarget, Team
 from helpdesk.sla import business_time
-from helpdesk.sla.calendars import build_calendar
+from helpdesk.sla.calendars import load_calendar
 
 VERSION_KEY = "helpdesk:reference-data:version"
 MAX_AGE_SECONDS = 300.0
@@ -45,10 +45,11 @@ class ReferenceData:
         return self.targets.get((plan_id, priority, complexity)) or self.targets.get((plan_id, priority, ""))
 
     def calendar(self, calendar_id: int) -> business_time.BusinessCalendar:
+        """The plan's calendar: read through the process's calendar cache (shared with the
+        SLA watcher and the lists) once per version, then held here."""
         found = self._calendars.get(calendar_id)
         if found is None:
-            row = BusinessCalendar.objects.prefetch_related("hours", "overrides").get(pk=calendar_id)
-            found = self._calendars[calendar_id] = build_calendar(row)
+            found = self._calendars[calendar_id] = load_calendar(calendar_id)
         return found
 
 
@@ -74,7 +75,7 @@ def connect_signals() -> None:
     """Bump the version whenever a row this cache holds changes (called from AppConfig.ready)."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    from helpdesk.models import BusinessHours, CalendarOverride
+    from helpdesk.models import BusinessCalendar, BusinessHours, CalendarOverride
 
     for model in (Team, Category, SLAPlan, SLATarget, BusinessCalendar, BusinessHours, CalendarOverride):
         for signal in (post_save, post_delete):

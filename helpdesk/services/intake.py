@@ -180,7 +180,9 @@ def prepare_ticket(
         needs_details=not report.acceptable,
         **data,
     )
-    ticket.team = route_team(category=category, erp_system=ticket.erp_system, teams=reference.teams)
+    # The cached category carries its default team (routing's fallback) already loaded.
+    routed = reference.categories.get(category.pk, category)
+    ticket.team = route_team(category=routed, erp_system=ticket.erp_system, teams=reference.teams)
     ticket.full_clean(exclude=["submission_key", *KNOWN_RELATIONS], validate_unique=False)
     plan = reference.plans.get(organization.sla_plan_id) or organization.sla_plan
     clock.snapshot_targets(
@@ -267,10 +269,11 @@ def _save_new_ticket(intake: Intake, *, files: list[UploadedFile], actor: User, 
     note_versions(
         ticket.organization, plugin_version=ticket.plugin_version, erp_version=ticket.erp_version, now=now
     )
-    from helpdesk.tasks import announce_new_ticket  # tasks imports the services
+    from helpdesk.tasks import announce_new_ticket as announce_task  # tasks imports the services
 
-    # In this transaction, not on commit: the task row commits with the ticket or not at all.
-    announce_new_ticket.enqueue(ticket_id=ticket.pk, missing=missing)
+    # In this transaction, not on commit: with the database task backend the row commits
+    # with the ticket or not at all, and no worker sees it before the ticket exists.
+    announce_task.enqueue(ticket_id=ticket.pk, missing=missing)
 
 
 def announce_new_ticket(*, ticket_id: int, missing: list[str]) -> bool:

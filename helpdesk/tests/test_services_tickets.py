@@ -60,8 +60,10 @@ def test_same_submission_key_twice_creates_one_ticket(monday_9am):
 
 
 # SQLite keeps the full-text index in a separate FTS5 table (one more write than
-# PostgreSQL's tsvector column on the document row).
-OPEN_TICKET_QUERIES = {"sqlite": 20, "postgresql": 19}
+# PostgreSQL's tsvector column on the document row). The test settings run tasks at once, so
+# this counts the announce task's indexing and mails too (test_intake_speed.py pins the
+# request's own share with the database task backend).
+OPEN_TICKET_QUERIES = {"sqlite": 19, "postgresql": 18}
 
 
 @pytest.mark.parametrize("earlier", [1, 20])

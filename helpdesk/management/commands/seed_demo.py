@@ -52,10 +52,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password {data.DEMO_PASSWORD}): {', '.join(data.DEMO_LOGINS)}")
 
     def _progress(self, started: float, total: int):
+        """A line per tenth of each phase (inserting, indexing)."""
         step = max(total // 10, 1)
+        reported: dict[str, int] = {}
 
         def report(done: int, phase: str) -> None:
-            if done % step < 5000 or done == total:
+            if done // step > reported.get(phase, 0) or done == total:
+                reported[phase] = done // step
                 self.stdout.write(f"  {phase} {done}/{total} ({time.perf_counter() - started:.0f} s)")
                 self.stdout.flush()
 
