@@ -60,6 +60,8 @@ def _occurrences(text: str, groups: Sequence[Sequence[str]]) -> list[tuple[int, 
             term = clean(term).strip()
             if not term:
                 continue
+            if term not in text:
+                continue
             if any(is_cjk(c) for c in term):
                 pattern = re.escape(term)
             else:  # Latin terms match whole words only: "nc" is not in "sync"

@@ -41,10 +41,22 @@ class Ranked:
     documents: dict[int, SearchDocument] = field(default_factory=dict)
 
 
+_groups_cache: tuple[tuple[str, ...], list[list[str]]] | None = None
+
+
 def synonym_groups() -> list[list[str]]:
-    """The editors' groups, merged where they share a term (two groups both naming 红冲 are one)."""
+    """The editors' groups, merged where they share a term (two groups both naming 红冲 are one).
+
+    The rows are read on every query (one small query, so an editor's change counts at once in
+    every process); merging them is redone only when they changed.
+    """
+    global _groups_cache
+    rows = tuple(Synonym.objects.values_list("terms", flat=True))
+    cached = _groups_cache
+    if cached is not None and cached[0] == rows:
+        return cached[1]
     groups: list[set[str]] = []
-    for terms in Synonym.objects.values_list("terms", flat=True):
+    for terms in rows:
         group = {clean(t).strip() for t in Synonym(terms=terms).term_list if clean(t).strip()}
         overlapping = [g for g in groups if g & group]
         for g in overlapping:
@@ -52,7 +64,9 @@ def synonym_groups() -> list[list[str]]:
             groups.remove(g)
         if group:
             groups.append(group)
-    return [sorted(g, key=lambda t: (-len(t), t)) for g in groups]
+    merged = [sorted(g, key=lambda t: (-len(t), t)) for g in groups]
+    _groups_cache = (rows, merged)
+    return merged
 
 
 def parse_query(query: str, *, prefix_last: bool = True) -> ParsedQuery:
