@@ -35,10 +35,18 @@ from django.utils.http import urlsafe_base64_encode
 from community.models import Board, Topic
 from community.tests.crawl import community_world
 from core import clock
-from helpdesk.models import ApiScope, PluginVersion, SatisfactionRating, TeamAlertChannel, Ticket
+from helpdesk.models import (
+    ApiScope,
+    MaintenanceWindow,
+    PluginVersion,
+    SatisfactionRating,
+    TeamAlertChannel,
+    Ticket,
+)
 from helpdesk.services.api_keys import create_api_key
 from helpdesk.services.attachments import store_attachment
 from helpdesk.services.followers import add_follower
+from helpdesk.services.maintenance import save_window
 from helpdesk.services.webhooks import create_endpoint, send_test_event
 from helpdesk.services.workflow import set_status
 from helpdesk.tests.factories import (
@@ -51,6 +59,7 @@ from helpdesk.tests.factories import (
     submit,
 )
 from knowledgebase.services.feedback import record_vote
+from knowledgebase.services.known_issues import link_tickets
 from knowledgebase.services.search_log import flush as flush_search_log
 from knowledgebase.services.search_log import log_search
 from knowledgebase.services.training import sign_up
@@ -169,6 +178,23 @@ def build_world() -> World:
     send_test_event(endpoint=endpoint, actor=superuser)
     follower = CustomerFactory(organization=customer.customer_profile.organization)
     add_follower(ticket=ticket, user=follower, actor=customer)
+    # Known issues and maintenance (#18): a known issue linked to the ticket, a window.
+    known_issue = article(
+        kind="known_issue", title="金蝶云星空 8.2 中凭证附件数为 0", workaround_md="手动设置附件数。"
+    )
+    link_tickets(issue=known_issue, tickets=[ticket], actor=agent)
+    window_start = clock.now() + timedelta(days=1)
+    save_window(
+        window=MaintenanceWindow(
+            title_zh_hans="服务台系统升级",
+            title_en="Helpdesk system upgrade",
+            services_zh_hans="在线提交工单",
+            services_en="online requests",
+            starts_at=window_start,
+            ends_at=window_start + timedelta(hours=2),
+        ),
+        actor=superuser,
+    )
 
     real = {
         ("", "reference"): [ticket.reference],
@@ -184,6 +210,11 @@ def build_world() -> World:
         # Late: signing the crawling user in changes last_login, which the token covers.
         ("portal:password_reset_confirm", "token"): lambda: [default_token_generator.make_token(customer)],
         ("knowledgebase:category", "slug"): [kb_category.slug],
+        ("admin:reports_breakdown", "dimension"): ["team", "plan", "no-such-dimension"],
+        ("admin:knowledgebase_known_issue_fix", "pk"): [known_issue.pk],
+        ("admin:knowledgebase_known_issue_link", "ticket_id"): [ticket.pk],
+        ("admin:knowledgebase_known_issue_unlink", "ticket_id"): [ticket.pk],
+        ("admin:knowledgebase_known_issue_unlink", "issue_id"): [known_issue.pk],
         ("knowledgebase:article", "slug"): [item.slug, video.slug],
         ("knowledgebase:vote", "slug"): [item.slug],
         ("knowledgebase:video-file", "slug"): [video.slug],
