@@ -16,10 +16,12 @@ def test_the_demo_loads_through_the_services_and_a_second_run_adds_nothing():
     tickets = Ticket.objects.count()
     assert "tickets created" in out.getvalue()
     assert tickets >= 9
-    # The stories opened by mail and phone lacked what their category needs: they were
-    # accepted, flagged and their requesters asked.
+    # The stories opened by mail and phone (and some of the history's chats) lacked what their
+    # category needs: they were accepted, flagged and their requesters asked. The portal and
+    # the API refuse vague requests, so none of theirs is flagged.
     flagged = Ticket.objects.filter(needs_details=True)
-    assert {t.channel for t in flagged} == {"email", "phone"}
+    channels = {t.channel for t in flagged}
+    assert {"email", "phone"} <= channels <= {"email", "phone", "chat", "forum"}
     assert OutboundEmail.objects.filter(kind="details_needed").count() == flagged.count()
 
     call_command("seed_demo", stdout=StringIO())

@@ -113,8 +113,9 @@ def test_every_portal_page_is_in_the_readers_language_only(page, live_server, wo
         "/kb/known-issues/",
         "/kb/training/",
         world["guide"].get_absolute_url(),
-        # The page around the results; the results' kind badges follow the language with
-        # issue 16 (search badges), and the titles and snippets are the writers' words.
+        # Results (their kind badges follow the reader's language; titles and snippets are
+        # the writers' words) and the page that finds nothing.
+        "/search/?q=凭证规则",
         "/search/?q=zzzz",
         "/community/",
         "/plans/",
@@ -127,7 +128,14 @@ def test_every_portal_page_is_in_the_readers_language_only(page, live_server, wo
         page.goto(base + path)
         found[path] = foreign_words(page, language)
     sign_in(page, base, world["customer"].email)
-    for path in ["/", "/submit/", "/tickets/", "/account/profile/", "/plans/"]:
+    for path in [
+        "/",
+        "/submit/",
+        "/tickets/",
+        world["ticket"].get_absolute_url(),
+        "/account/profile/",
+        "/plans/",
+    ]:
         page.goto(base + path)
         found[f"signed in {path}"] = foreign_words(page, language)
     # The details form with every hint the quality meter gives for an empty description.

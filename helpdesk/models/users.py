@@ -124,6 +124,10 @@ class CustomerProfile(models.Model):
         _("status changes"), default=True, help_text=_("Resolved, with the request to rate the help.")
     )
     mail_forum_digest = models.BooleanField(_("forum digests"), default=True)
+    # Whether the customer follows any ticket (kept by helpdesk.services.followers): most
+    # follow none, and their ticket list then reads the requester index in order instead of
+    # an OR with the followed tickets that SQLite answers with a sort.
+    follows_tickets = models.BooleanField(_("follows tickets"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("customer profile")

@@ -18,6 +18,8 @@ def visible_tickets(user: User) -> QuerySet[Ticket]:
         return Ticket.objects.none()
     if profile.is_org_admin:
         return Ticket.objects.filter(organization_id=profile.organization_id)
+    if not profile.follows_tickets:
+        return Ticket.objects.filter(requester=user)
     # A subquery, not a join, so a ticket with several followers is still one row. A follower
     # who has moved to another organization no longer sees the old one's tickets.
     followed = TicketFollower.objects.filter(user=user).values("ticket_id")

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core.clock import resolve_now
-from helpdesk.models import Ticket, TicketFollower, User
+from helpdesk.models import CustomerProfile, Ticket, TicketFollower, User
 
 
 def can_manage_followers(*, user: User, ticket: Ticket) -> bool:
@@ -52,6 +52,9 @@ def add_follower(*, ticket: Ticket, user: User, actor: User, now: datetime | Non
         raise ValidationError(
             {"user": _("Only active colleagues from your organization can follow a request.")}
         )
+    CustomerProfile.objects.filter(user=user, follows_tickets=False).update(follows_tickets=True)
+    if getattr(user, "customer_profile", None) is not None:
+        user.customer_profile.follows_tickets = True
     try:
         with transaction.atomic():
             return TicketFollower.objects.create(ticket=ticket, user=user, added_by=actor, created_at=now)
@@ -67,4 +70,8 @@ def remove_follower(*, ticket: Ticket, user: User, actor: User) -> bool:
             {"user": _("Only the requester or an organization admin can remove followers.")}
         )
     deleted, _ignored = TicketFollower.objects.filter(ticket=ticket, user=user).delete()
+    if deleted and not TicketFollower.objects.filter(user=user).exists():
+        CustomerProfile.objects.filter(user=user).update(follows_tickets=False)
+        if getattr(user, "customer_profile", None) is not None:
+            user.customer_profile.follows_tickets = False
     return bool(deleted)

@@ -285,7 +285,9 @@ def announce_new_ticket(*, ticket_id: int, missing: list[str]) -> bool:
     """
     with transaction.atomic():
         ticket = (
-            Ticket.objects.select_related("requester__customer_profile", "organization", "team")
+            Ticket.objects.select_related(
+                "requester__customer_profile__organization", "organization", "team", "category"
+            )
             .filter(pk=ticket_id)
             .first()
         )
