@@ -1,13 +1,18 @@
 """A real HTTP receiver for outbox tests: http.server in a thread on 127.0.0.1."""
 
 import json
+import os
 import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-PORTS = range(18020, 18041)
+# Each xdist worker takes its own ports, so a receiver one worker starts is never the "server
+# down" another worker's test relies on. 18038-18040 stay unused by receivers: tests name them
+# as addresses nothing listens on.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+PORTS = {"gw0": range(18020, 18029), "gw1": range(18029, 18038)}.get(_WORKER, range(18020, 18038))
 
 
 @dataclass
@@ -79,4 +84,4 @@ def free_port() -> int:
             except OSError:
                 continue
             return port
-    raise RuntimeError("no free port in 18020-18040")
+    raise RuntimeError(f"no free port in {PORTS}")
