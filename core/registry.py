@@ -99,6 +99,19 @@ class ReportMeasure:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PageWidget:
+    """Something every public page shows (e.g. the chat button): a template and its context.
+
+    `context(request)` returns the template's context, or None when the widget is not for
+    this visitor (then nothing is rendered).
+    """
+
+    key: str
+    template: str
+    context: Callable[[Any], dict[str, Any] | None]
+
+
 # Portal home page panels (knowledge base, community).
 home_panels: Registry[Panel] = Registry("home_panels")
 # Blocks on the admin index page (the agent's workspace).
@@ -112,3 +125,5 @@ ticket_admin_actions: Registry[Callable[..., Any]] = Registry("ticket_admin_acti
 search_kinds: Registry[str | Promise] = Registry("search_kinds")
 # Measures another app adds to the SLA report (e.g. the portal's deflection rate).
 report_measures: Registry[ReportMeasure] = Registry("report_measures")
+# Widgets on every page of the public site (templates/base.html includes them), e.g. chat.
+page_widgets: Registry[PageWidget] = Registry("page_widgets")

@@ -9,6 +9,8 @@ export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.dev}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 WEB_WORKERS=${WEB_WORKERS:-3}
+# Live chat's websockets: daphne (ASGI) on the next port, beside gunicorn (docs/operations.md).
+export CHAT_PORT=${CHAT_PORT:-$((PORT + 1))}
 # The demo runs like production (friendly error pages, hashed static files); DEBUG=true to debug.
 export DEBUG=${DEBUG:-false}
 VAR=${KUAIXIANG_VAR_DIR:-var}
@@ -58,6 +60,9 @@ supervise web "$VAR/web.log" \
   --control-socket "$VAR/gunicorn.ctl" \
   --env DJANGO_SETTINGS_MODULE="$DJANGO_SETTINGS_MODULE" --access-logfile - --log-level warning &
 supervisors+=($!)
+supervise chat "$VAR/chat.log" \
+  .venv/bin/daphne --bind "$HOST" --port "$CHAT_PORT" --proxy-headers config.asgi:application &
+supervisors+=($!)
 
 cat <<MSG
 
@@ -65,6 +70,7 @@ cat <<MSG
     Portal         http://$HOST:$PORT/
     Agent admin    http://$HOST:$PORT/admin/
     REST API       http://$HOST:$PORT/api/v1/   (OpenAPI schema: /api/schema/)
+    Live chat      ws://$HOST:$CHAT_PORT/ws/chat/   (agents: /admin/chat/)
   Demo logins (password: kuaixiang-demo)
     customer@example.com    customer, organization admin (华东纺织, Advanced plan)
     customer2@example.com   customer of another organization (深圳前海物流, Urgent plan)

@@ -22,6 +22,7 @@ class EmailKind(models.TextChoices):
     ACCOUNT_EXISTS = "account_exists", _("Someone tried to register with an existing address (to its owner)")
     PASSWORD_RESET = "password_reset", _("Password reset")
     FORUM_DIGEST = "forum_digest", _("Forum digest: replies and mentions (to members)")
+    CHAT_TRANSCRIPT = "chat_transcript", _("Chat transcript (to the customer, on request)")
 
 
 class OutboundEmail(models.Model):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from helpdesk.models import EmailKind, Ticket, TicketMessage, User
+from helpdesk.models import Channel, EmailKind, Ticket, TicketMessage, User
 
 from .outbox import queue_email
 
@@ -117,6 +117,8 @@ def ticket_reopened(ticket: Ticket, message: TicketMessage, *, now: datetime | N
 
 
 def agent_replied(ticket: Ticket, message: TicketMessage, *, now: datetime | None = None) -> None:
+    if message.channel == Channel.CHAT:
+        return  # seen live in the chat; the transcript is mailed on request (chat.services)
     _queue(
         kind=EmailKind.AGENT_REPLY,
         recipients=[ticket.requester.email],
@@ -128,6 +130,8 @@ def agent_replied(ticket: Ticket, message: TicketMessage, *, now: datetime | Non
 
 
 def customer_replied(ticket: Ticket, message: TicketMessage, *, now: datetime | None = None) -> None:
+    if message.channel == Channel.CHAT:
+        return  # the assignee is in the chat and sees it live
     if ticket.assignee is None or not ticket.assignee.is_active:
         return
     _queue(
