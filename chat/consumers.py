@@ -14,6 +14,7 @@ import logging
 import time
 from importlib import import_module
 from types import SimpleNamespace
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -93,14 +94,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
 
     def _language(self) -> str:
-        for name, value in self.scope.get("headers", []):
-            if name == b"cookie":
-                for part in value.decode("latin-1").split(";"):
-                    key, _sep, val = part.strip().partition("=")
-                    if key == settings.LANGUAGE_COOKIE_NAME and val:
-                        return val
-        profile = getattr(self.user, "customer_profile", None)
-        return (profile.language if profile and profile.language else None) or settings.LANGUAGE_CODE
+        """The page's language (`?lang=`, as the page was rendered), else the default: each
+        screen in one language, and no database read in async code."""
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        wanted = (query.get("lang") or [""])[0]
+        known = {code for code, _name in settings.LANGUAGES}
+        return wanted if wanted in known else settings.LANGUAGE_CODE
 
     async def join(self, group: str) -> None:
         if group not in self.groups_joined:

@@ -179,7 +179,10 @@ def availability_for(
     tz = profile.effective_timezone if profile else organization.timezone
     calendar_id = team.calendar_id if team else organization.sla_plan.calendar_id
     calendar = load_calendar(calendar_id)
-    is_open = business_time.is_open(calendar, now)
+    # The Urgent plan promises an answer within the hour around the clock: its customers are
+    # served whatever the team's office hours (docs/architecture.md, "Live chat").
+    around_the_clock = business_time.is_24x7(load_calendar(organization.sla_plan.calendar_id))
+    is_open = around_the_clock or business_time.is_open(calendar, now)
     opens_at = None if is_open else business_time.next_open(calendar, now)
     team_id = team.pk if team else None
     free, available_agents = _free_slots(team_id)

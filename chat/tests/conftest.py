@@ -1,5 +1,7 @@
 """Fixtures for live chat: a customer, a team of two agents, and websocket clients."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
@@ -24,6 +26,14 @@ def _warm_segmenter():
     from search.segmenter import words
 
     words("凭证过账")
+
+
+@pytest.fixture(autouse=True)
+def _async_safety(monkeypatch):
+    # The browser tests allow sync database calls from async code process-wide; here a
+    # consumer that touches the database outside database_sync_to_async must fail, as it
+    # does under daphne.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
 
 
 @pytest.fixture(autouse=True)
@@ -79,6 +89,15 @@ def second_agent(team):
     return agent
 
 
+def _signed_in_cookie(user) -> str:
+    from django.db import connection
+
+    try:
+        return session_cookie(user)
+    finally:
+        connection.close()
+
+
 def session_cookie(user) -> str:
     """A real signed-in session, as the login page would leave it."""
     client = Client()
@@ -91,7 +110,10 @@ def communicator(user=None, *, path="/ws/chat/", origin="http://127.0.0.1:8000")
 
     headers = [(b"origin", origin.encode())] if origin else []
     if user is not None:
-        headers.append((b"cookie", f"sessionid={session_cookie(user)}".encode()))
+        # Called from test bodies running in the event loop: sign in from a worker thread.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            cookie = pool.submit(_signed_in_cookie, user).result()
+        headers.append((b"cookie", f"sessionid={cookie}".encode()))
     return WebsocketCommunicator(application, path, headers=headers)
 
 
