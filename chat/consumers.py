@@ -31,6 +31,14 @@ from . import events, selectors, services
 
 logger = logging.getLogger(__name__)
 
+
+# Catch-ups only read: they run on a thread pool beside the one thread that does every write
+# (thread-sensitive, as Django requires for transactions), so 200 connections' polls do not
+# queue behind the messages being written (SQLite's WAL lets readers run during a write).
+def read_only(func):
+    return database_sync_to_async(func, thread_sensitive=False)
+
+
 # Close codes (4000–4999 are the application's own).
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_IDLE = 4408
@@ -80,6 +88,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.sent: dict[int, int] = {}  # session id → last message id sent on this connection
         # Messages flow only after the client's hello (which says what it already holds).
         self.greeted = False
+        self.sending = asyncio.Lock()
         self.groups_joined: set[str] = set()
         self.last_state: dict[str, str] = {}
         await self.accept()
@@ -173,12 +182,19 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=json.dumps(content, ensure_ascii=False))
 
     async def nudge(self, session_id: int | None, *, queue: bool = False) -> None:
-        """After a write has committed: everyone in the chat (and the queue pages) catch up."""
+        """After a write has committed: everyone in the chat (and the queue pages) catch up.
+
+        A connection already in the chat's (or the queue's) group is nudged with the others;
+        otherwise (a chat just started or accepted) it catches up itself."""
         if session_id:
             await events.nudge_session(self.channel_layer, session_id)
         if queue:
             await events.nudge_queue(self.channel_layer)
-        await self.catch_up()
+        in_group = (session_id and events.session_group(session_id) in self.groups_joined) or (
+            queue and events.QUEUE_GROUP in self.groups_joined
+        )
+        if not in_group:
+            await self.catch_up()
 
     async def on_ping(self, frame) -> None:
         await self.send_json({"type": "pong"})
@@ -206,10 +222,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def send_messages(self, session) -> None:
         if not self.greeted:
             return
-        items = await database_sync_to_async(self._messages)(session)
-        if items:
-            self.sent[session.pk] = items[-1]["id"]
-            await self.send_json({"type": "messages", "session": session.pk, "items": items})
+        # A poll and a nudge may overlap: one at a time reads past `sent` and moves it, so
+        # no message is sent twice on this connection.
+        async with self.sending:
+            items = await read_only(self._messages)(session)
+            if items:
+                self.sent[session.pk] = items[-1]["id"]
+                await self.send_json({"type": "messages", "session": session.pk, "items": items})
 
     def _messages(self, session) -> list[dict]:
         after = self.sent.get(session.pk, 0)
@@ -221,6 +240,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
     # Group events (nudges) --------------------------------------------------------------------
 
     async def chat_nudge(self, event) -> None:
+        await self.catch_up_session(event.get("session"))
+
+    async def catch_up_session(self, session_id) -> None:
         await self.catch_up()
 
     async def chat_typing(self, event) -> None:
@@ -249,14 +271,15 @@ class ChatConsumer(AsyncWebsocketConsumer):
         body = frame.get("body")
         if not isinstance(body, str):
             raise ValueError("body")
-        await database_sync_to_async(services.post_message)(
+        message = await database_sync_to_async(services.post_message)(
             session=session,
             author=self.user,
             body=body,
             upload_token=frame.get("upload") if isinstance(frame.get("upload"), str) else None,
             internal=bool(frame.get("internal")) and self.staff,
         )
-        await self.nudge(session.pk, queue=True)
+        # Words written while waiting change the queue's preview; a message does not.
+        await self.nudge(session.pk, queue=message is None)
 
     async def on_end(self, frame) -> None:
         session = await self.session_from(frame)
@@ -327,7 +350,7 @@ class CustomerChatConsumer(ChatConsumer):
         await self.send_json({"type": "transcript_sent"})
 
     async def catch_up(self) -> None:
-        state = await database_sync_to_async(self._state)()
+        state = await read_only(self._state)()
         if state is None:
             return
         session, payload = state
@@ -347,19 +370,29 @@ class CustomerChatConsumer(ChatConsumer):
         profile = getattr(self.user, "customer_profile", None)
         if profile is None:
             return None
-        availability = selectors.availability_for(
-            customer=self.user,
-            team=session.team if session else None,
-            organization=profile.organization,
-            session=session,
-            now=now(),
-        )
         if session is not None:
             self.current = session.pk
         with translation.override(self.language):
             from .widgets import availability_payload
 
-            payload = {"type": "state", "availability": availability_payload(availability)}
+            payload = {"type": "state"}
+            # Queue place, wait and hours matter until an agent answers; then they are
+            # computed once more (the chat's last word on them) and not on every poll.
+            if (
+                session is None
+                or session.status == session.Status.WAITING
+                or "availability" not in self.__dict__
+            ):
+                self.availability = availability_payload(
+                    selectors.availability_for(
+                        customer=self.user,
+                        team=session.team if session else None,
+                        organization=profile.organization,
+                        session=session,
+                        now=now(),
+                    )
+                )
+            payload["availability"] = self.availability
             if session is not None:
                 payload["session"] = selectors.session_payload(session, for_staff=False)
         return (session, payload) if session is not None else (_Nothing(), payload)
@@ -386,6 +419,7 @@ class AgentChatConsumer(ChatConsumer):
     role = "agent"
 
     async def joined(self) -> None:
+        self._payloads: dict[int, dict] = {}
         await self.join(events.QUEUE_GROUP)
         await self.catch_up()
 
@@ -431,7 +465,7 @@ class AgentChatConsumer(ChatConsumer):
         return services.transfer_chat(session=session, actor=self.user, to_agent=to_agent, to_team=to_team)
 
     async def catch_up(self) -> None:
-        queue, sessions = await database_sync_to_async(self._queue)()
+        queue, sessions = await read_only(self._queue)()
         await self.send_changed("queue", {"type": "queue", **queue})
         for session in sessions:
             await self.join(events.session_group(session.pk))
@@ -439,6 +473,24 @@ class AgentChatConsumer(ChatConsumer):
                 f"session.{session.pk}", {"type": "state", "session": self._payloads[session.pk]}
             )
             await self.send_messages(session)
+
+    async def catch_up_session(self, session_id) -> None:
+        """One chat changed: its state and new messages, without rebuilding the whole queue."""
+        session = await read_only(self._one)(session_id)
+        if session is None:  # ended, transferred away, or not ours: the queue shows it
+            await self.catch_up()
+            return
+        await self.send_changed(
+            f"session.{session.pk}", {"type": "state", "session": self._payloads[session.pk]}
+        )
+        await self.send_messages(session)
+
+    def _one(self, session_id):
+        session = selectors.my_chats(self.user).filter(pk=session_id).first() if session_id else None
+        if session is not None:
+            with translation.override(self.language):
+                self._payloads[session.pk] = selectors.agent_session_payload(session)
+        return session
 
     def _queue(self):
         with translation.override(self.language):

@@ -16,7 +16,7 @@ def session_group(session_id: int) -> str:
 
 
 async def nudge_session(layer, session_id: int) -> None:
-    await layer.group_send(session_group(session_id), {"type": "chat.nudge"})
+    await layer.group_send(session_group(session_id), {"type": "chat.nudge", "session": session_id})
 
 
 async def nudge_queue(layer) -> None:

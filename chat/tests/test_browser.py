@@ -45,8 +45,18 @@ def chat_server(tmp_path_factory):
     port = _free_port()
     log = (var / "daphne.log").open("w")
     daphne = subprocess.Popen(
-        [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(Path(sys.executable).parent / "daphne"),
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "config.asgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -105,12 +115,16 @@ def test_customer_and_agent_chat_live_and_the_ticket_keeps_the_transcript(
     customer = _customer(browser, base, language)
     customer.click(".kx-chat-toggle")
     customer.wait_for_selector(".kx-chat-start", state="visible")
-    option = customer.locator("#kx-chat-category option", has_text="凭证生成失败").first.get_attribute("value")
+    option = customer.locator("#kx-chat-category option", has_text="凭证生成失败").first.get_attribute(
+        "value"
+    )
     customer.select_option("#kx-chat-category", option)
     customer.fill("#kx-chat-first", "凭证 过账 失败")
     suggestion = customer.wait_for_selector(".kx-chat-suggestions li a")
     assert suggestion.text_content().strip()
-    _shoot(customer, screenshot_dir / f"chat-{language}-customer-suggestions-desktop.png", width=1280, height=800)
+    _shoot(
+        customer, screenshot_dir / f"chat-{language}-customer-suggestions-desktop.png", width=1280, height=800
+    )
     customer.click(".kx-chat-start button[type=submit]")
 
     # The agent's queue shows the waiting chat without a reload, with its organization and plan.

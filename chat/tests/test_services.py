@@ -183,11 +183,12 @@ def test_availability_counts_free_slots_place_and_offers_the_form_when_nobody_is
     assert shown.agents_free == 0 and shown.offer_form
 
 
-def test_outside_the_teams_hours_the_form_is_offered_with_the_opening_time(customer, category, agent, team):
-    from helpdesk.tests.factories import plan
+def test_outside_the_teams_hours_the_form_is_offered_with_the_opening_time(category, agent, team):
+    from helpdesk.tests.factories import CustomerFactory, OrganizationFactory, plan
 
     team.calendar = plan().calendar  # Advanced: Beijing working hours
     team.save()
+    customer = CustomerFactory(organization=OrganizationFactory(sla_plan=plan()))
     saturday_night = datetime(2025, 11, 8, 14, 0, tzinfo=UTC)  # 22:00 in Shanghai
     shown = selectors.availability_for(
         customer=customer,
@@ -215,3 +216,19 @@ def test_chat_messages_are_not_mailed_one_by_one(customer, category, agent):
     services.post_message(session=session, author=customer, body="谢谢")
     kinds = set(OutboundEmail.objects.values_list("kind", flat=True))
     assert EmailKind.AGENT_REPLY not in kinds and EmailKind.CUSTOMER_REPLY not in kinds
+
+
+def test_urgent_plan_customers_can_chat_around_the_clock(customer, category, agent, team):
+    from helpdesk.tests.factories import plan
+
+    team.calendar = plan().calendar  # the team keeps Beijing office hours…
+    team.save()
+    saturday_night = datetime(2025, 11, 8, 14, 0, tzinfo=UTC)
+    shown = selectors.availability_for(
+        customer=customer,
+        team=team,
+        organization=customer.customer_profile.organization,
+        session=None,
+        now=saturday_night,
+    )
+    assert shown.is_open and not shown.offer_form  # …but the Urgent plan promises 24×7

@@ -158,7 +158,7 @@
     li.append(who, body);
     for (const f of m.files || []) {
       const a = document.createElement("a");
-      a.href = f.url; a.textContent = "📎 " + f.name; a.target = "_blank"; a.rel = "noopener";
+      a.href = f.url; a.textContent = f.name; a.target = "_blank"; a.rel = "noopener";
       li.append(a);
     }
     return li;

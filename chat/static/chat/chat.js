@@ -129,7 +129,7 @@
     for (const f of m.files || []) {
       const a = document.createElement("a");
       a.href = f.url;
-      a.textContent = "📎 " + f.name;
+      a.textContent = f.name;
       a.className = "kx-chat-file-link";
       li.append(a);
     }
@@ -233,7 +233,7 @@
       if (data.errors && data.errors.length) setError(data.errors.join(" "));
       if (!data.token) return;
       upload = data.token;
-      if (!body) body = data.files.map((f) => "📎 " + f.name).join(", ");
+      if (!body) body = data.files.map((f) => f.name).join(", ");
     }
     if (send({ type: "message", body, upload })) {
       text.value = "";
