@@ -17,6 +17,7 @@ BENCHES = [
     ("Search (knowledge base, FAQ, forum)", "bench_search.py"),
     ("Forum pages at 1,000,000 posts (community)", "bench_forum.py"),
     ("Load: 8 clients submitting and replying for 30 s on SQLite (scripts/run.sh)", "bench_load.py"),
+    ("Live chat: 200 customers' websocket connections on one daphne process (chat)", "bench_chat.py"),
 ]
 
 
