@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ModelAdmin
 from core.admin_site import admin_site
 from core.registry import AdminSection, AdminUrls
 from helpdesk.models import CannedResponse, Team, User
@@ -55,7 +56,7 @@ CHAT_SECTION = AdminSection(
 
 
 @admin.register(ChatSession, site=admin_site)
-class ChatSessionAdmin(admin.ModelAdmin):
+class ChatSessionAdmin(ModelAdmin):
     list_display = (
         "pk",
         "customer",
@@ -69,7 +70,7 @@ class ChatSessionAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "team")
     list_select_related = ("customer", "organization", "team", "agent", "ticket")
-    search_fields = ("customer__email", "ticket__reference")
+    search_fields = ("customer__email", "customer__full_name", "opening_text")
     show_full_result_count = False
     readonly_fields = [f.name for f in ChatSession._meta.fields]
 
@@ -81,7 +82,7 @@ class ChatSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgentAvailability, site=admin_site)
-class AgentAvailabilityAdmin(admin.ModelAdmin):
+class AgentAvailabilityAdmin(ModelAdmin):
     list_display = ("agent", "status", "max_chats", "updated_at")
     list_select_related = ("agent",)
     readonly_fields = ("agent", "status", "max_chats", "updated_at")

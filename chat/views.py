@@ -51,6 +51,14 @@ def suggest(request: HttpRequest) -> JsonResponse:
     )
 
 
+@require_GET
+@customer_only
+def categories(request: HttpRequest) -> JsonResponse:
+    """What a chat can be about, fetched when the chat opens (not on every page view)."""
+    rows = Category.objects.filter(is_active=True).order_by("position", "name").values_list("pk", "name")
+    return JsonResponse({"categories": [{"id": pk, "name": name} for pk, name in rows]})
+
+
 @require_POST
 @customer_only
 def solved(request: HttpRequest) -> JsonResponse:
@@ -96,4 +104,4 @@ def _int(value) -> int:
         return 0
 
 
-__all__ = ["ValidationError", "solved", "suggest", "upload", "window"]
+__all__ = ["ValidationError", "categories", "solved", "suggest", "upload", "window"]

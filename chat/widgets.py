@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.registry import PageWidget
-from helpdesk.models import Category
 
 from .selectors import Availability
 
@@ -66,8 +65,14 @@ def availability_payload(availability: Availability) -> dict:
 
 
 def chat_context(request) -> dict | None:
-    user = request.user
-    if not user.is_authenticated or user.is_staff or getattr(user, "customer_profile", None) is None:
+    # Error pages may render before the authentication middleware ran: no user, no button.
+    user = getattr(request, "user", None)
+    if (
+        user is None
+        or not user.is_authenticated
+        or user.is_staff
+        or getattr(user, "customer_profile", None) is None
+    ):
         return None
     if request.resolver_match and request.resolver_match.namespace == "chat":
         return None
@@ -78,7 +83,7 @@ def widget_context(request, *, embedded: bool) -> dict:
     return {
         "embedded": embedded,
         "ws_url": websocket_url(request) + "/ws/chat/",
-        "categories": Category.objects.filter(is_active=True).order_by("position", "name"),
+        "categories_url": reverse("chat:categories"),
         "suggest_url": reverse("chat:suggest"),
         "solved_url": reverse("chat:solved"),
         "upload_url": reverse("chat:upload"),

@@ -32,6 +32,7 @@ from django.urls.exceptions import Resolver404
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from chat import services as chat_services
 from community.tests.crawl import community_world
 from core import clock
 from helpdesk.models import ApiScope, PluginVersion, SatisfactionRating, Ticket
@@ -83,6 +84,10 @@ class World:
     missing: list = field(default_factory=list)
 
 
+def inactive_free_customer():
+    return CustomerFactory(email="chat.customer@example.com")
+
+
 def build_world() -> World:
     customer = CustomerFactory()
     agent = AgentFactory()
@@ -118,6 +123,9 @@ def build_world() -> World:
     record_vote(article=item, user=customer, session_key="", helpful=False, comment="少了一步")
     log_search(query="凭证", results=1, user=customer)
     CannedResponseFactory()
+    # Live chat: one waiting chat and an agent's availability, for the chat admin pages.
+    chat_services.set_availability(agent=agent, status="available")
+    chat_services.start_chat(customer=inactive_free_customer(), category=category, text="凭证过账失败")
     TeamFactory()
 
     plugin, _created = PluginVersion.objects.get_or_create(

@@ -28,7 +28,7 @@
   function openPanel() {
     show(panel, true);
     if (toggle) toggle.setAttribute("aria-expanded", "true");
-    if (!opened) { opened = true; connect(); }
+    if (!opened) { opened = true; loadCategories(); connect(); }
   }
   if (toggle) {
     toggle.addEventListener("click", () => (panel.hidden ? openPanel() : closePanel()));
@@ -42,6 +42,17 @@
   }
   // A chat in progress reopens by itself after a reload.
   if (sessionStorage.getItem("kx-chat-open") === "1") openPanel();
+
+  async function loadCategories() {
+    const response = await fetch(root.dataset.categories, { credentials: "same-origin" });
+    if (!response.ok) return;
+    const data = await response.json();
+    for (const c of data.categories) {
+      const option = document.createElement("option");
+      option.value = c.id; option.textContent = c.name;
+      category.append(option);
+    }
+  }
 
   function connect() {
     ws = new WebSocket(root.dataset.ws);
