@@ -109,12 +109,14 @@ def test_customer_and_agent_chat_live_and_the_ticket_keeps_the_transcript(
 ):
     base, _var = chat_server
     agent = _agent(browser, base, language)
+    agent.wait_for_selector(".kx-agent-waiting tbody tr")  # connected: the queue has arrived
     agent.select_option("#kx-status", "available")
     agent.click(".kx-agent-availability button[type=submit]")
 
     customer = _customer(browser, base, language)
     customer.click(".kx-chat-toggle")
     customer.wait_for_selector(".kx-chat-start", state="visible")
+    customer.wait_for_selector("#kx-chat-category option", state="attached")
     option = customer.locator("#kx-chat-category option", has_text="凭证生成失败").first.get_attribute(
         "value"
     )
