@@ -393,6 +393,15 @@ class CustomerChatConsumer(ChatConsumer):
                     )
                 )
             payload["availability"] = self.availability
+            if session is not None and session.status != session.Status.WAITING:
+                # Answered or over: no place in the queue, no wait, no form to offer.
+                payload["availability"] = {
+                    **self.availability,
+                    "place": None,
+                    "place_label": "",
+                    "wait_label": "",
+                    "offer_form": False,
+                }
             if session is not None:
                 payload["session"] = selectors.session_payload(session, for_staff=False)
         return (session, payload) if session is not None else (_Nothing(), payload)
