@@ -45,9 +45,8 @@ CHAT_URLS = AdminUrls(key="chat.queue", build=chat_urls)
 
 
 def chat_section_context(request) -> dict:
-    from .selectors import waiting_chats
-
-    return {"waiting": waiting_chats(request.user).count() if request.user.is_staff else 0}
+    # A link only: the live queue itself says who waits (no query on the admin index).
+    return {}
 
 
 CHAT_SECTION = AdminSection(
