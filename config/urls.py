@@ -17,6 +17,7 @@ urlpatterns = [
     path("helpdesk/", include("helpdesk.urls")),
     path("kb/", include("knowledgebase.urls")),
     path("community/", include("community.urls")),
+    path("chat/", include("chat.urls")),
     path("search/", search_page, name="search"),
     path("", include("portal.urls")),
 ]

@@ -110,6 +110,19 @@ class TicketPanel:
     render: Callable[..., str]
 
 
+@dataclass(frozen=True)
+class PageWidget:
+    """Something every public page shows (e.g. the chat button): a template and its context.
+
+    `context(request)` returns the template's context, or None when the widget is not for
+    this visitor (then nothing is rendered).
+    """
+
+    key: str
+    template: str
+    context: Callable[[Any], dict[str, Any] | None]
+
+
 # Portal home page panels (knowledge base, community).
 home_panels: Registry[Panel] = Registry("home_panels")
 # Blocks on the admin index page (the agent's workspace).
@@ -125,3 +138,5 @@ search_kinds: Registry[str | Promise] = Registry("search_kinds")
 report_measures: Registry[ReportMeasure] = Registry("report_measures")
 # Boxes other apps add to the agent's ticket page (e.g. the knowledge base's known issues).
 ticket_page_panels: Registry[TicketPanel] = Registry("ticket_page_panels")
+# Widgets on every page of the public site (templates/base.html includes them), e.g. chat.
+page_widgets: Registry[PageWidget] = Registry("page_widgets")

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=$PWD/.venv/bin/python
-for app in core search helpdesk portal knowledgebase community; do
+for app in core search helpdesk portal knowledgebase community chat; do
   mkdir -p "$app/locale"
   (cd "$app" && $PY ../manage.py makemessages -l zh_Hans -l en --no-obsolete --no-wrap --keep-pot -v0 \
      --ignore 'tests/*')
@@ -13,7 +13,7 @@ done
 mkdir -p locale
 $PY manage.py makemessages -l zh_Hans -l en --no-obsolete --no-wrap --keep-pot -v0 \
   --ignore '.venv/*' --ignore 'core/*' --ignore 'search/*' --ignore 'helpdesk/*' --ignore 'portal/*' --ignore 'knowledgebase/*' \
-  --ignore 'community/*' --ignore 'staticfiles/*' --ignore 'var/*' --ignore 'test-artifacts/*'
+  --ignore 'community/*' --ignore 'chat/*' --ignore 'staticfiles/*' --ignore 'var/*' --ignore 'test-artifacts/*'
 # English is the source language: rebuild its catalogues from the fresh templates, so no
 # fuzzy match of msgmerge can put another string's text on a new one.
 for pot in $(find . -path ./.venv -prune -o -path '*/locale/django.pot' -print); do

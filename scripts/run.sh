@@ -11,6 +11,8 @@ PORT=${PORT:-8000}
 WEB_WORKERS=${WEB_WORKERS:-3}
 # Links in mail point at this server unless a public URL is configured.
 export PORTAL_BASE_URL=${PORTAL_BASE_URL:-http://$HOST:$PORT}
+# Live chat's websockets: daphne (ASGI) on the next port, beside gunicorn (docs/operations.md).
+export CHAT_PORT=${CHAT_PORT:-$((PORT + 1))}
 # The demo runs like production (friendly error pages, hashed static files); DEBUG=true to debug.
 export DEBUG=${DEBUG:-false}
 VAR=${KUAIXIANG_VAR_DIR:-var}
@@ -69,6 +71,9 @@ supervise web "$VAR/web.log" \
   --control-socket "$VAR/gunicorn.ctl" \
   --env DJANGO_SETTINGS_MODULE="$DJANGO_SETTINGS_MODULE" --access-logfile - --log-level warning &
 supervisors+=($!)
+supervise chat "$VAR/chat.log" \
+  .venv/bin/daphne --bind "$HOST" --port "$CHAT_PORT" --proxy-headers config.asgi:application &
+supervisors+=($!)
 
 cat <<MSG
 
@@ -76,6 +81,7 @@ cat <<MSG
     Portal         http://$HOST:$PORT/
     Agent admin    http://$HOST:$PORT/admin/
     REST API       http://$HOST:$PORT/api/v1/   (OpenAPI schema: /api/schema/)
+    Live chat      ws://$HOST:$CHAT_PORT/ws/chat/   (agents: /admin/chat/)
   Demo logins (password: kuaixiang-demo)
     customer@example.com    customer, organization admin (华东纺织, Advanced plan)
     customer2@example.com   customer of another organization (深圳前海物流, Urgent plan)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "knowledgebase",
     "community",
     "portal",
+    "chat",
     "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -384,3 +385,43 @@ ADMIN_SITE_TITLE = _("Kuaixiang Service Desk")
 KB_VIDEO_MAX_BYTES = int(os.environ.get("KB_VIDEO_MAX_BYTES", str(200 * 1024 * 1024)))
 # seed_kb records the demo's video tutorials (headless Chromium) once into VAR_DIR/demo-videos/.
 KB_DEMO_VIDEOS = env_bool("KB_DEMO_VIDEOS", True)
+
+# --- Live chat (chat/, docs/architecture.md "Live chat") -------------------------------------
+# The websocket half is served by daphne (config.asgi) beside gunicorn; the page connects to
+# CHAT_WEBSOCKET_URL, or when blank to the same host on CHAT_PORT (scripts/run.sh starts it).
+ASGI_APPLICATION = "config.asgi.application"
+CHAT_PORT = int(os.environ.get("CHAT_PORT", "0") or 0)
+CHAT_WEBSOCKET_URL = os.environ.get("CHAT_WEBSOCKET_URL", "")
+# One process (the embedded default): the in-memory layer. Several daphne processes: a
+# shared layer (CHANNEL_REDIS_URL=redis://…, needs `pip install channels-redis`); even
+# without one, every connection catches up from the database every CHAT_POLL_SECONDS.
+if os.environ.get("CHANNEL_REDIS_URL"):
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [os.environ["CHANNEL_REDIS_URL"]]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# The page's script may open the chat websocket (CSP's 'self' covers only this exact port).
+_chat_origins = (
+    [
+        f"{scheme}://{host}:{CHAT_PORT}"
+        for host in ALLOWED_HOSTS
+        if host and "*" not in host
+        for scheme in ("ws", "wss")
+    ]
+    if CHAT_PORT
+    else []
+)
+if CHAT_WEBSOCKET_URL:
+    _chat_origins.append(CHAT_WEBSOCKET_URL.rstrip("/"))
+SECURE_CSP["connect-src"] = ["'self'", *_chat_origins]
+CHAT_MAX_MESSAGE_CHARS = 4000
+CHAT_MAX_OPENING_CHARS = 12000
+CHAT_MAX_FRAME_BYTES = 16 * 1024
+CHAT_RATE_PER_SECOND = float(os.environ.get("CHAT_RATE_PER_SECOND", "2"))
+CHAT_RATE_BURST = int(os.environ.get("CHAT_RATE_BURST", "10"))
+CHAT_IDLE_SECONDS = int(os.environ.get("CHAT_IDLE_SECONDS", "600"))
+CHAT_POLL_SECONDS = float(os.environ.get("CHAT_POLL_SECONDS", "3"))

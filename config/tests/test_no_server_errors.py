@@ -32,6 +32,7 @@ from django.urls.exceptions import Resolver404
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from chat import services as chat_services
 from community.models import Board, Topic
 from community.tests.crawl import community_world
 from core import clock
@@ -115,6 +116,10 @@ def mail_world(*, category):
 API_TICKET_ROUTES = ("detail", "messages", "attachments", "reply", "resolve", "merge")
 
 
+def inactive_free_customer():
+    return CustomerFactory(email="chat.customer@example.com")
+
+
 def build_world() -> World:
     customer = CustomerFactory()
     agent = AgentFactory()
@@ -150,6 +155,9 @@ def build_world() -> World:
     log_search(query="凭证", results=1, user=customer)
     flush_search_log()
     CannedResponseFactory()
+    # Live chat: one waiting chat and an agent's availability, for the chat admin pages.
+    chat_services.set_availability(agent=agent, status="available")
+    chat_services.start_chat(customer=inactive_free_customer(), category=category, text="凭证过账失败")
     TeamFactory()
 
     plugin, _created = PluginVersion.objects.get_or_create(

@@ -15,8 +15,15 @@ def test_the_knowledge_base_adds_its_action_to_the_ticket_queue():
 
 
 def test_the_helpdesk_adds_the_workspace_and_the_report_pages_to_the_admin():
-    assert registry.admin_index_sections.keys() == ["helpdesk.workspace"]
+    assert "helpdesk.workspace" in registry.admin_index_sections
     assert "helpdesk.reports" in registry.admin_urls
+
+
+def test_live_chat_adds_its_queue_and_the_chat_button():
+    # The chat's link sits above the workspace; its button is a widget on every page.
+    assert registry.admin_index_sections.keys()[:2] == ["chat.queue", "helpdesk.workspace"]
+    assert "chat.queue" in registry.admin_urls
+    assert registry.page_widgets.keys() == ["chat"]
 
 
 def test_the_portal_measures_deflection_for_the_reports():

@@ -13,7 +13,7 @@ def mark_followers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpdesk', '0020_outbound_email_kinds'),
+        ('helpdesk', '0021_chat_transcript_email'),
     ]
 
     operations = [

@@ -26,6 +26,7 @@ class EmailKind(models.TextChoices):
     KNOWN_ISSUE_FIXED = "known_issue_fixed", _("Known issue fixed (to the requesters of linked tickets)")
     RELEASE_DIGEST = "release_digest", _("New plugin versions (to customers who opted in)")
     MAINTENANCE_NOTICE = "maintenance_notice", _("Planned maintenance (to subscribers)")
+    CHAT_TRANSCRIPT = "chat_transcript", _("Chat transcript (to the customer, on request)")
 
 
 class OutboundEmail(models.Model):

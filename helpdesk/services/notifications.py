@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from helpdesk.mail.addresses import reply_address
-from helpdesk.models import EmailKind, OutboundEmail, Status, Ticket, TicketMessage, User
+from helpdesk.models import Channel, EmailKind, OutboundEmail, Status, Ticket, TicketMessage, User
 
 from .links import details_url
 from .outbox import queue_email
@@ -210,6 +210,8 @@ def ticket_reopened(ticket: Ticket, message: TicketMessage, *, now: datetime | N
 def agent_replied(ticket: Ticket, message: TicketMessage, *, now: datetime | None = None) -> None:
     """The agent's reply, the earlier public messages quoted under it, and the signed reply
     address: answering the mail adds the customer's reply to the conversation."""
+    if message.channel == Channel.CHAT:
+        return  # seen live in the chat; the transcript is mailed on request (chat.services)
     history = list(
         TicketMessage.objects.filter(ticket=ticket, kind__in=TicketMessage.PUBLIC_KINDS)
         .exclude(pk=message.pk)
@@ -247,6 +249,8 @@ def status_changed(ticket: Ticket, *, old_status: str, now: datetime | None = No
 
 
 def customer_replied(ticket: Ticket, message: TicketMessage, *, now: datetime | None = None) -> None:
+    if message.channel == Channel.CHAT:
+        return  # the assignee is in the chat and sees it live
     if ticket.assignee is None or not ticket.assignee.is_active:
         return
     _queue(

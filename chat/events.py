@@ -1,0 +1,23 @@
+"""Nudges to connected clients, sent by a consumer after the service it called has committed.
+
+A nudge carries no message text: a consumer that receives one reads what is new from the
+database (`selectors.messages_after`). So the database is the only copy that matters, a
+nudge lost between processes only delays a message until the consumer's next catch-up poll
+(CHAT_POLL_SECONDS), and a nudge received twice sends nothing twice. Services never send
+nudges themselves: they are called from sync code in threads, and a write made by another
+process (or over HTTP) is picked up by the poll.
+"""
+
+QUEUE_GROUP = "chat.queue"
+
+
+def session_group(session_id: int) -> str:
+    return f"chat.session.{session_id}"
+
+
+async def nudge_session(layer, session_id: int) -> None:
+    await layer.group_send(session_group(session_id), {"type": "chat.nudge", "session": session_id})
+
+
+async def nudge_queue(layer) -> None:
+    await layer.group_send(QUEUE_GROUP, {"type": "queue.nudge"})
