@@ -205,7 +205,11 @@ def test_matching_uses_the_collections_own_index(both):
     # own partial GIN index for the ranked ids.
     own_rows = ("search_vector_content_gin", "Index Cond: ((collection)::text = 'content'::text)")
     assert content and all(any(mark in plan for mark in own_rows) for plan in content), content
-    assert tickets and all("search_vector_tickets_gin" in plan for plan in tickets), tickets
+    # With test-sized statistics PostgreSQL may also read the ticket rows straight off the
+    # collection index and recheck the match; either way it reads tickets only.
+    ticket_rows = ("search_vector_tickets_gin", "Index Cond: ((collection)::text = 'tickets'::text)")
+    assert tickets and all(any(mark in plan for mark in ticket_rows) for plan in tickets), tickets
+    assert not any("search_vector_content_gin" in plan for plan in tickets), tickets
     assert not any("search_vector_tickets_gin" in plan for plan in content)
 
 
