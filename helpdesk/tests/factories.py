@@ -57,9 +57,12 @@ def ensure_seeded() -> None:
             Target=SLATarget,
         )
     if not Group.objects.filter(name=AGENTS).exists():
-        from helpdesk.roles import sync_roles
+        # A serialized-rollback test ends with a flush that skips post_migrate, so content
+        # types, permissions and the role groups are all gone: re-create all three, or the
+        # groups come back without their permissions.
+        from django.core.management.sql import emit_post_migrate_signal
 
-        sync_roles()
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
 
 
 def plan(tier: str = SLAPlan.Tier.ADVANCED) -> SLAPlan:
