@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from helpdesk.selectors import maintenance as maintenance_selectors
 from helpdesk.selectors import reference
@@ -80,6 +80,15 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _default_time_zone():
+    # The same for an activated time zone (a request's middleware, timezone.override left open):
+    # parsed dates and "today" must not depend on which test ran before.
+    timezone.deactivate()
+    yield
+    timezone.deactivate()
 
 
 @pytest.fixture
