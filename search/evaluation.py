@@ -23,12 +23,20 @@ class Judged:
     query: str
     relevant: Mapping[str, int]
     erp_system: str | None = None
+    # The round in which the query was added (None: the first rounds), to report new queries apart.
+    batch: str | None = None
 
 
 def load(path: Path = JUDGEMENTS) -> list[Judged]:
     data = json.loads(path.read_text(encoding="utf-8"))
     return [
-        Judged(kind=q["kind"], query=q["query"], relevant=q["relevant"], erp_system=q.get("erp_system"))
+        Judged(
+            kind=q["kind"],
+            query=q["query"],
+            relevant=q["relevant"],
+            erp_system=q.get("erp_system"),
+            batch=q.get("batch"),
+        )
         for q in data["queries"]
     ]
 
