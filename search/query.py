@@ -14,7 +14,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .tokenize import Alternative, Term, cjk_alternatives, clean, is_cjk, phrase_tokens, pieces, word_terms
+from .tokenize import (
+    SUBWORD_WEIGHT,
+    Alternative,
+    Term,
+    cjk_alternatives,
+    clean,
+    is_cjk,
+    phrase_tokens,
+    pieces,
+    word_terms,
+)
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
@@ -91,6 +101,13 @@ def _synonym_term(typed: str, group: Sequence[str]) -> Term | None:
         for alternative in cjk_alternatives(own[0]):
             add(alternative)
     add(Alternative(own, 1.0))
+    # A typed phrase of several Chinese words (取消结账 → 取消 结账) keeps its words as parts,
+    # as a long word keeps its sub-words: an article that says 结账 beside the group's 反结账
+    # answers it better than one that has neither.
+    if len(own) > 1:
+        for word in own:
+            if len(word) > 1 and is_cjk(word[0]):
+                add(Alternative((word,), SUBWORD_WEIGHT))
     for other in group:
         add(Alternative(phrase_tokens(other), SYNONYM_WEIGHT, synonym=True))
     if not alternatives:

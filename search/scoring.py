@@ -169,9 +169,9 @@ def _options(query: ParsedQuery, corpus: Corpus) -> list[tuple[list[_Option], fl
             weight = UNKNOWN_SYNONYM if a.synonym and ceiling is None else a.weight
             idf = light * corpus.idf(a) if ceiling is None else min(light * corpus.idf(a), ceiling)
             options.append(_Option(a, weight * idf, a.weight >= STRONG and not a.synonym, weight))
-        out.append(
-            (options, ceiling if ceiling is not None else max((o.value for o in options), default=0.0))
-        )
+        weight = ceiling if ceiling is not None else max((o.value for o in options), default=0.0)
+        # A light word's absence costs little: it narrows a question only a little.
+        out.append((options, weight * light))
     # A word no document contains still counts against coverage, as much as an average word:
     # a document sharing one word of "科目余额表打印格式设置" does not answer it.
     known = [weight for _, weight in out if weight]
@@ -199,6 +199,21 @@ def _chinese(text: str) -> bool | None:
     if not letters:
         return None
     return any(is_cjk(c) for c in letters)
+
+
+def _chinese_document(candidate: Candidate) -> bool | None:
+    """The language a document is written in: a Chinese title says Chinese; a title in Latin
+    letters alone (an SAP message quoted verbatim: "Posting period 012 2025 is not open") is
+    not enough to call the article English, so its body decides, by more Chinese words than
+    Latin ones (an English FAQ naming 红冲 once stays English)."""
+    in_title = _chinese(candidate.title)
+    if in_title:
+        return True
+    tokens = candidate.body_norm.split()
+    chinese = sum(1 for t in tokens if is_cjk(t[0]))
+    if not tokens:
+        return in_title
+    return chinese > len(tokens) - chinese
 
 
 @lru_cache(maxsize=512)
@@ -284,7 +299,7 @@ def score_candidates(
         if whole:
             score *= 1 + TITLE_COVERAGE * (title_covered / whole) ** 2
         score *= 1 + PROXIMITY * _proximity(fields, matched_tokens)
-        if query_chinese is not None and _chinese(candidate.title) is not query_chinese:
+        if query_chinese is not None and _chinese_document(candidate) is not query_chinese:
             score *= OTHER_LANGUAGE
         score *= CODE_MATCH**code_hits
         score *= _boost(candidate, now=now, erp_system=erp_system)

@@ -9,6 +9,8 @@
   when the dictionary cuts a phrase oddly, dropping them would drop the meaning.
 - LIGHT_WORDS: words a question carries that narrow it only a little (设置, 处理, 问题 …):
   they still match, at half the weight, so 凭证规则科目设置 is about 凭证规则 and 科目 first.
+  原因 and 现象 are here too: they head the sections of every troubleshooting article
+  (现象 / 原因 / 解决), so "是什么原因" must not favour an article for its headings.
 - EVERYDAY_SYNONYMS: how customers say it → how the articles say it. Seeded as editable
   `Synonym` rows by search migration 0003; editors change them in admin.
 - BILINGUAL_SYNONYMS: the product's English words beside the Chinese ones (voucher 凭证,
@@ -28,6 +30,7 @@ DOMAIN_WORDS = (
     "云星空", "星空", "精斗云", "用友", "金蝶", "浪潮", "插件", "客户端", "中间服务器", "服务地址",
     "超时", "无响应", "转圈", "卡住", "卡死", "报错", "报红", "乱码", "日志", "导出日志", "重试",
     "重复凭证", "重复生成", "批量生成", "自动生成", "定时任务", "同步", "推送", "回写", "合并凭证",
+    "处理中",  # the plugin's task status, quoted as such: not the light word 处理 plus 中
     "无法登录", "登录失败", "进不去", "登不上", "证书", "授权", "许可", "到期", "续费", "权限", "未生成",
     "对不上", "不一致", "缺失", "丢失", "不见了", "金额", "税额", "数量", "小数", "四舍五入", "精度",
     "升级", "安装", "卸载", "更新说明", "版本", "兼容", "端口", "防火墙", "代理", "数据库", "接口",
@@ -45,7 +48,7 @@ _STOPWORDS = (
 STOPWORDS = frozenset(_STOPWORDS.split(" "))
 
 _LIGHT_WORDS = (
-    "设置 配置 处理 解决 问题 提示 显示 出现 操作 使用 功能 情况 方法 办法 步骤 时 "
+    "设置 配置 处理 解决 问题 提示 显示 出现 操作 使用 功能 情况 方法 办法 步骤 时 原因 现象 "
     "setting settings configure problem issue error message"
 )
 LIGHT_WORDS = frozenset(_LIGHT_WORDS.split(" "))

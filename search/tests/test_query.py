@@ -52,3 +52,9 @@ def test_a_synonym_counts_only_on_word_boundaries_and_never_cuts_a_longer_word()
     # standing as a word of its own, it is expanded
     expanded = parse("凭证 科目", synonyms=[["voucher", "凭证"]]).terms[0]
     assert ("voucher",) in [a.tokens for a in expanded.alternatives]
+
+
+def test_a_synonym_typed_as_several_words_keeps_each_word_as_a_part():
+    (term,) = terms("取消结账", [["取消结账", "反结账"]])
+    assert term[1][("取消", "结账")] == 1.0 and term[1][("反结账",)] < 1.0
+    assert term[1][("结账",)] == term[1][("取消",)] < term[1][("反结账",)] + 0.5

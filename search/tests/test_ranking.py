@@ -201,3 +201,10 @@ def test_a_document_missing_a_light_word_ranks_above_one_missing_a_topic_word(do
 
 def test_the_bilingual_vocabulary_ships_as_synonym_rows_editors_can_change():
     assert Synonym.objects.filter(terms__contains="attachment").exists()
+
+
+def test_an_editors_synonym_typed_as_two_words_still_counts_its_words(doc):
+    Synonym.objects.create(terms="取消结账, 反结账")
+    doc("收款单是上个月的", "请先反结账再生成。", object_id="month")  # indexed first: it would win a tie
+    doc("会计期间已结账", "请反结账后重试。", object_id="closed")
+    assert [h.object_id for h in search(query="取消结账", user=ANON, now=NOW).hits] == ["closed", "month"]

@@ -105,3 +105,7 @@ def test_a_query_always_matches_the_same_text_indexed(words, glue):
     stored = set(index_tokens(text))
     for term in parse(text).terms:
         assert any(set(a.tokens) <= stored for a in term.alternatives), (text, term)
+
+
+def test_the_plugins_task_status_stays_one_word():
+    assert "处理中" in index_tokens("凭证一直处于“处理中”") and words_of("一直显示处理中")[-1] == "处理中"
