@@ -13,7 +13,9 @@ coverage   the idf-weighted share of the query's terms the document satisfies. A
            missing particle; a rare word counts for more than a common one.
 proximity  query words that stand side by side in a title or body (within a few tokens,
            either order: 凭证生成失败 and 生成凭证失败 are the same phrase) count for more
-           than the same words scattered over a long text.
+           than the same words scattered over a long text; a document that has every word
+           of a query of three or more with each pair side by side has the query as a phrase
+           (手续费行金额来源 in "检查手续费行的金额来源"), a step above.
 boosts     exact title and error-code matches first; FAQ answers and solved topics, recent
            and often-helpful items slightly higher; the customer's ERP system favoured when
            the caller names one (the wizard), other systems' articles slightly lower.
@@ -66,6 +68,10 @@ ERP_OTHER = 0.75
 OTHER_LANGUAGE = 0.75
 PROXIMITY = 0.2
 PROXIMITY_WINDOW = 3
+# A query of three words or more whose every neighbouring pair stands together in the
+# document: the query as a phrase, a step beyond the pairs' proximity.
+PHRASE = 1.3
+PHRASE_TERMS = 3
 
 
 @dataclass(frozen=True)
@@ -298,7 +304,10 @@ def score_candidates(
             score *= TITLE_CONTAINS_QUERY
         if whole:
             score *= 1 + TITLE_COVERAGE * (title_covered / whole) ** 2
-        score *= 1 + PROXIMITY * _proximity(fields, matched_tokens)
+        proximity = _proximity(fields, matched_tokens)
+        score *= 1 + PROXIMITY * proximity
+        if proximity == 1.0 and matched_all and len(matched_tokens) >= PHRASE_TERMS:
+            score *= PHRASE
         if query_chinese is not None and _chinese_document(candidate) is not query_chinese:
             score *= OTHER_LANGUAGE
         score *= CODE_MATCH**code_hits

@@ -30,3 +30,13 @@ def test_rebuild_reanalyses_the_stored_text(doc):
     assert search(query="err4090", user=ANON, now=NOW).hits == []
     call_command("rebuild_search_index", "--reanalyse")
     assert [h.title for h in search(query="err4090", user=ANON, now=NOW).hits] == ["ERR-4090 同步超时"]
+
+
+def test_the_connection_words_are_seeded_once():
+    connection = import_module("search.migrations.0006_connection_synonyms")
+    assert Synonym.objects.filter(terms__contains="连不上").count() == 1
+    connection.seed(apps, None)
+    assert Synonym.objects.filter(terms__contains="连不上").count() == 1
+    Synonym.objects.filter(terms__contains="连不上").delete()
+    connection.seed(apps, None)
+    assert Synonym.objects.filter(terms__contains="无法连接").count() == 1

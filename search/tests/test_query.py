@@ -36,6 +36,7 @@ def test_the_built_in_vocabulary_maps_everyday_phrasing_to_product_words():
         "数字不见了": "缺失",
         "生成凭证报红": "报错",
         "插件进不去": "无法登录",
+        "插件连不上服务器": "无法连接",
     }
     for query, word in expected.items():
         alternatives = {t for _, alts in terms(query, groups) for tokens in alts for t in tokens}

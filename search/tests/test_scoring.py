@@ -53,3 +53,18 @@ def test_a_document_missing_only_a_light_word_covers_nearly_all_of_the_question(
         parse("凭证规则科目设置"), [rule], Corpus(documents=100, df={"凭证规则": 10, "科目": 10, "设置": 10})
     )
     assert scored.coverage > 0.85
+
+
+def test_the_query_as_a_phrase_ranks_above_its_words_repeated_apart():
+    df = {"手续费": 5, "金额": 5, "来源": 5}
+    phrase = Candidate(
+        pk=1, title="借贷不平", title_norm="借贷 不平", tags_norm="", body_norm="检查 手续费 金额 来源"
+    )
+    scattered = Candidate(
+        pk=2,
+        title="手续费说明",
+        title_norm="手续费 说明",
+        tags_norm="",
+        body_norm="手续费 单独 一行 分录 金额 选 收款单 字段 其他 说明 来源",
+    )
+    assert order("手续费金额来源", [scattered, phrase], df) == [1, 2]
