@@ -75,13 +75,27 @@ class Receiver:
             self._server = None
 
 
+def is_free(port: int) -> bool:
+    """Whether a Receiver could listen on `port` now.
+
+    SO_REUSEADDR as the Receiver's server sets it (`allow_reuse_address`): a port whose last
+    connection is still in TIME_WAIT (60 s after a receiver that answered stops) is free for
+    it. Without it the probe counted such ports as taken, and after a suite had used the
+    range, or while another worktree's suite was using it, every port looked taken and
+    `free_port` raised.
+    """
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
 def free_port() -> int:
     """A port in this engineer's range that nothing listens on right now."""
     for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
+        if is_free(port):
             return port
     raise RuntimeError(f"no free port in {PORTS}")
