@@ -32,7 +32,7 @@ from core.clock import resolve_now
 from core.db_retry import retry_when_locked
 from helpdesk.models import OutboundRequest, TeamAlertChannel, Ticket, WebhookEndpoint
 
-from . import claims
+from . import claims, safe_http
 from .claims import backoff, lease
 
 logger = logging.getLogger(__name__)
@@ -111,7 +111,10 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+# Direct connections to the checked address only (safe_http): no proxy, no redirects.
+_opener = urllib.request.build_opener(
+    urllib.request.ProxyHandler({}), safe_http.PinnedHTTPHandler, safe_http.PinnedHTTPSHandler, _NoRedirects
+)
 
 
 def _post(prepared: PreparedRequest, *, method: str) -> tuple[int, str]:
@@ -125,6 +128,7 @@ def _post(prepared: PreparedRequest, *, method: str) -> tuple[int, str]:
             **prepared.headers,
         },
     )
+    safe_http.pin(request)
     try:
         with _opener.open(request, timeout=settings.OUTBOUND_HTTP_TIMEOUT_SECONDS) as response:
             text = response.read(RESPONSE_KEPT_CHARS * 4).decode("utf-8", "replace")
@@ -150,7 +154,7 @@ def deliver_request(*, request_id: int, now: datetime | None = None) -> str:
         prepared = signing.prepare(row, now=now)
         status, text = _post(prepared, method=row.method)
         signing.check_answer(row, status=status, text=text)
-    except signing.CannotSend as error:  # the target is gone or switched off: retrying cannot help
+    except (signing.CannotSend, safe_http.UnsafeAddress) as error:  # gone, off or not public: final
         return _record_failure(row=row, token=token, error=error, now=now, final=True)
     except Exception as error:  # network, timeout, refusal: keep the row and retry later
         return _record_failure(row=row, token=token, error=error, now=now)

@@ -3,6 +3,7 @@
 import json
 import os
 import socket
+import ssl
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,10 +35,11 @@ class Receiver:
     status: int = 200
     answer: dict = field(default_factory=lambda: {"errcode": 0, "errmsg": "ok"})
     received: list[Received] = field(default_factory=list)
+    tls: ssl.SSLContext | None = None  # a server-side context: answer over HTTPS
     _server: ThreadingHTTPServer | None = None
 
-    def url(self, path: str = "/hook") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+    def url(self, path: str = "/hook", *, host: str = "127.0.0.1") -> str:
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}{path}"
 
     def start(self) -> "Receiver":
         receiver = self
@@ -65,6 +67,8 @@ class Receiver:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        if self.tls is not None:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 
