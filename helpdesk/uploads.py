@@ -1,4 +1,5 @@
-"""Files a form keeps across re-displays: what every portal form with attachments does first."""
+"""Files a form keeps across re-displays: what every form with attachments does first, in the
+portal (submission, replies) and in the forum (topics, posts)."""
 
 from dataclasses import dataclass
 
