@@ -7,7 +7,8 @@ is never held while a worker waits on a remote server:
 1. **Claim** in a short durable transaction: a conditional UPDATE takes a lease
    (`claimed_until`, `OUTBOX_LEASE_SECONDS`) with a fresh `claim_token` and counts the attempt.
 2. **Send**, outside any transaction: the row's target signs the request now (receivers
-   refuse stale timestamps), with a timeout.
+   refuse stale timestamps), with a timeout, to an address checked to be public
+   (`safe_http`: every address the host resolves to, and the connection pinned to it).
 3. **Mark** delivered on a 2xx answer the platform calls a success; otherwise back to
    "pending" with the mail outbox's backoff, or "failed" after `OUTBOX_MAX_ATTEMPTS`, only
    while still holding the claim.
