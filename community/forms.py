@@ -9,24 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import MultipleFileField
 from helpdesk.models import Category
 from helpdesk.services.attachments import ACCEPT_ATTRIBUTE
+from helpdesk.uploads import StagedFilesForm
 
 from .models import Board, FlagReason, Tag
 from .services.text import BODY_MAX, TITLE_MAX
 
 
-class _FilesMixin(forms.Form):
+class _FilesMixin(StagedFilesForm):
     attachments = MultipleFileField(label=_("Add files (screenshots, logs)"), accept=ACCEPT_ATTRIBUTE)
-    staging = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, upload_errors: list | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.upload_errors = upload_errors or []
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        for error in self.upload_errors:
-            self.add_error("attachments", error)
-        return data
 
 
 def _body_field(label) -> forms.CharField:

@@ -1,38 +1,8 @@
-"""Bits every forum view shares: kept uploads, numbers from the query string, redirects."""
+"""Bits every forum view shares: numbers from the query string, redirects."""
 
-from dataclasses import dataclass
-
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
-
-from helpdesk.services import staging
-from helpdesk.services.staging import StagedFile, StagedUploads
-
-
-@dataclass(frozen=True)
-class KeptUploads:
-    """The form's data with its staging token, the files kept so far and refused uploads."""
-
-    data: QueryDict
-    staged: StagedUploads
-    kept: list[StagedFile]
-    errors: list
-
-
-def keep_uploads(request: HttpRequest) -> KeptUploads:
-    """Keep valid uploads across a re-display (a refused post never loses its files)."""
-    token = staging.valid_token(request.POST.get("staging")) or staging.new_token()
-    user_id = request.user.pk
-    staging.remove_staged(user_id=user_id, token=token, keys=request.POST.getlist("remove_files"))
-    kept, errors = staging.stage_uploads(
-        user_id=user_id, token=token, uploads=request.FILES.getlist("attachments")
-    )
-    data = request.POST.copy()
-    data["staging"] = token
-    return KeptUploads(
-        data=data, staged=StagedUploads(user_id=user_id, token=token), kept=kept, errors=errors
-    )
 
 
 def int_param(value: str | None, default: int | None = None, *, maximum: int = 2**31) -> int | None:

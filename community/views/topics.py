@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import add_service_errors
+from helpdesk.uploads import keep_uploads
 
 from .. import permissions
 from ..forms import EscalateForm, ReplyForm, TopicForm
@@ -17,7 +18,7 @@ from ..models import Post, PostState, TopicState
 from ..selectors import boards as board_reads
 from ..selectors import topics as topic_reads
 from ..services import escalation, moderation, posting, subscriptions
-from .helpers import back_to, int_param, keep_uploads
+from .helpers import back_to, int_param
 
 QUOTE_CHARS = 600
 

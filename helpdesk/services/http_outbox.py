@@ -7,7 +7,8 @@ is never held while a worker waits on a remote server:
 1. **Claim** in a short durable transaction: a conditional UPDATE takes a lease
    (`claimed_until`, `OUTBOX_LEASE_SECONDS`) with a fresh `claim_token` and counts the attempt.
 2. **Send**, outside any transaction: the row's target signs the request now (receivers
-   refuse stale timestamps), with a timeout.
+   refuse stale timestamps), with a timeout, to an address checked to be public
+   (`safe_http`: every address the host resolves to, and the connection pinned to it).
 3. **Mark** delivered on a 2xx answer the platform calls a success; otherwise back to
    "pending" with the mail outbox's backoff, or "failed" after `OUTBOX_MAX_ATTEMPTS`, only
    while still holding the claim.
@@ -22,19 +23,18 @@ import json
 import logging
 import urllib.error
 import urllib.request
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
 
 from core.clock import resolve_now
 from core.db_retry import retry_when_locked
 from helpdesk.models import OutboundRequest, TeamAlertChannel, Ticket, WebhookEndpoint
 
-from .outbox import backoff, lease
+from . import claims, safe_http
+from .claims import backoff, lease
 
 logger = logging.getLogger(__name__)
 
@@ -106,40 +106,16 @@ def _enqueue(request_id: int) -> None:
         logger.exception("could not enqueue outbound request %s", request_id)
 
 
-def _abandoned(now: datetime) -> Q:
-    return Q(state=OutboundRequest.State.SENDING) & (Q(claimed_until__lt=now) | Q(claimed_until__isnull=True))
-
-
-def _claimable(now: datetime) -> Q:
-    due = Q(state=OutboundRequest.State.PENDING, next_attempt_at__lte=now)
-    # A row that killed its worker on every attempt is given up by the flush instead.
-    return due | (_abandoned(now) & Q(attempts__lt=settings.OUTBOX_MAX_ATTEMPTS))
-
-
-def _claim(*, request_id: int, now: datetime) -> tuple[OutboundRequest, str] | None:
-    token = uuid.uuid4().hex
-    # durable: a caller's open transaction would keep the write lock through the HTTP call.
-    with transaction.atomic(durable=True):
-        claimed = OutboundRequest.objects.filter(_claimable(now), pk=request_id).update(
-            state=OutboundRequest.State.SENDING,
-            claimed_at=now,
-            claimed_until=now + lease(),
-            claim_token=token,
-            attempts=F("attempts") + 1,
-        )
-        if not claimed:
-            return None
-        row = OutboundRequest.objects.select_related("endpoint", "channel").get(pk=request_id)
-        return row, token
-
-
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     # A redirect is the receiver's mistake (or an attempt to point us elsewhere): report it.
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+# Direct connections to the checked address only (safe_http): no proxy, no redirects.
+_opener = urllib.request.build_opener(
+    urllib.request.ProxyHandler({}), safe_http.PinnedHTTPHandler, safe_http.PinnedHTTPSHandler, _NoRedirects
+)
 
 
 def _post(prepared: PreparedRequest, *, method: str) -> tuple[int, str]:
@@ -153,6 +129,7 @@ def _post(prepared: PreparedRequest, *, method: str) -> tuple[int, str]:
             **prepared.headers,
         },
     )
+    safe_http.pin(request)
     try:
         with _opener.open(request, timeout=settings.OUTBOUND_HTTP_TIMEOUT_SECONDS) as response:
             text = response.read(RESPONSE_KEPT_CHARS * 4).decode("utf-8", "replace")
@@ -170,7 +147,7 @@ def deliver_request(*, request_id: int, now: datetime | None = None) -> str:
     from . import signing
 
     now = resolve_now(now)
-    claim = _claim(request_id=request_id, now=now)
+    claim = claims.claim(OutboundRequest, pk=request_id, now=now, related=("endpoint", "channel"))
     if claim is None:
         return OutboundRequest.objects.filter(pk=request_id).values_list("state", flat=True).first() or ""
     row, token = claim
@@ -178,7 +155,7 @@ def deliver_request(*, request_id: int, now: datetime | None = None) -> str:
         prepared = signing.prepare(row, now=now)
         status, text = _post(prepared, method=row.method)
         signing.check_answer(row, status=status, text=text)
-    except signing.CannotSend as error:  # the target is gone or switched off: retrying cannot help
+    except (signing.CannotSend, safe_http.UnsafeAddress) as error:  # gone, off or not public: final
         return _record_failure(row=row, token=token, error=error, now=now, final=True)
     except Exception as error:  # network, timeout, refusal: keep the row and retry later
         return _record_failure(row=row, token=token, error=error, now=now)
@@ -240,14 +217,8 @@ def _record_failure(
 
 
 def give_up_abandoned(*, now: datetime | None = None) -> int:
-    """Mark as failed the abandoned "sending" rows that have used up their attempts."""
-    now = resolve_now(now)
-    return OutboundRequest.objects.filter(_abandoned(now), attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
-        state=OutboundRequest.State.FAILED,
-        last_error="The worker stopped while sending, on every attempt (lease ran out).",
-        claimed_until=None,
-        claim_token="",
-    )
+    """Mark as failed the abandoned "sending" requests that have used up their attempts."""
+    return claims.give_up_abandoned(OutboundRequest, now=now)
 
 
 def flush_http_outbox(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
@@ -257,7 +228,7 @@ def flush_http_outbox(*, now: datetime | None = None, limit: int = 100) -> dict[
     if given_up:
         counts[OutboundRequest.State.FAILED] = given_up
     due = list(
-        OutboundRequest.objects.filter(_claimable(resolve_now(now)))
+        OutboundRequest.objects.filter(claims.claimable(OutboundRequest, resolve_now(now)))
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )

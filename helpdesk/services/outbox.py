@@ -22,7 +22,7 @@ import logging
 import smtplib
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -30,7 +30,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Q
 
 from core.clock import resolve_now
 from core.db_retry import retry_when_locked
@@ -38,15 +37,10 @@ from core.headers import is_single_line, single_line
 from core.mail import text_to_html
 from helpdesk.models import EmailKind, OutboundEmail, Ticket
 
+from . import claims
+from .claims import backoff, lease
+
 logger = logging.getLogger(__name__)
-
-BACKOFF_BASE_SECONDS = 30
-BACKOFF_MAX_SECONDS = 6 * 3600
-
-
-def lease() -> timedelta:
-    """How long a claim keeps other workers off a row (setting `OUTBOX_LEASE_SECONDS`)."""
-    return timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
 
 
 def queue_email(
@@ -132,38 +126,6 @@ def _enqueue(email_id: int) -> None:
         logger.exception("could not enqueue outbound email %s", email_id)
 
 
-def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS))
-
-
-def _abandoned(now: datetime) -> Q:
-    # A "sending" row without a lease was set by hand or by code older than the lease.
-    return Q(state=OutboundEmail.State.SENDING) & (Q(claimed_until__lt=now) | Q(claimed_until__isnull=True))
-
-
-def _claimable(now: datetime) -> Q:
-    due = Q(state=OutboundEmail.State.PENDING, next_attempt_at__lte=now)
-    # An abandoned row that has used up its attempts is given up by flush_outbox instead:
-    # a message that kills the worker every time must not kill it forever.
-    return due | (_abandoned(now) & Q(attempts__lt=settings.OUTBOX_MAX_ATTEMPTS))
-
-
-def _claim(*, email_id: int, now: datetime) -> tuple[OutboundEmail, str] | None:
-    token = uuid.uuid4().hex
-    # durable: a caller's open transaction would keep the write lock through the SMTP talk.
-    with transaction.atomic(durable=True):
-        claimed = OutboundEmail.objects.filter(_claimable(now), pk=email_id).update(
-            state=OutboundEmail.State.SENDING,
-            claimed_at=now,
-            claimed_until=now + lease(),
-            claim_token=token,
-            attempts=F("attempts") + 1,
-        )
-        if not claimed:
-            return None
-        return OutboundEmail.objects.get(pk=email_id), token
-
-
 def message_id(email: OutboundEmail) -> str:
     """The Message-ID of a row, the same on every attempt, so a resend is a recognisable duplicate."""
     if email.message_id:
@@ -218,7 +180,7 @@ def deliver(*, email_id: int, now: datetime | None = None) -> str:
     Call it outside any transaction (the claim is durable and raises inside one).
     """
     now = resolve_now(now)
-    claim = _claim(email_id=email_id, now=now)
+    claim = claims.claim(OutboundEmail, pk=email_id, now=now)
     if claim is None:
         return OutboundEmail.objects.filter(pk=email_id).values_list("state", flat=True).first() or ""
     email, token = claim
@@ -289,20 +251,14 @@ def _record_failure(*, email: OutboundEmail, token: str, error: Exception, now: 
 
 
 def give_up_abandoned(*, now: datetime | None = None) -> int:
-    """Mark as failed the abandoned "sending" rows that have used up their attempts."""
-    now = resolve_now(now)
-    return OutboundEmail.objects.filter(_abandoned(now), attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
-        state=OutboundEmail.State.FAILED,
-        last_error="The worker stopped while sending, on every attempt (lease ran out).",
-        claimed_until=None,
-        claim_token="",
-    )
+    """Mark as failed the abandoned "sending" mails that have used up their attempts."""
+    return claims.give_up_abandoned(OutboundEmail, now=now)
 
 
 def due_email_ids(*, now: datetime | None = None, limit: int = 100) -> list[int]:
     now = resolve_now(now)
     return list(
-        OutboundEmail.objects.filter(_claimable(now))
+        OutboundEmail.objects.filter(claims.claimable(OutboundEmail, now))
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )

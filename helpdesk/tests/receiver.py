@@ -3,6 +3,7 @@
 import json
 import os
 import socket
+import ssl
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,10 +35,11 @@ class Receiver:
     status: int = 200
     answer: dict = field(default_factory=lambda: {"errcode": 0, "errmsg": "ok"})
     received: list[Received] = field(default_factory=list)
+    tls: ssl.SSLContext | None = None  # a server-side context: answer over HTTPS
     _server: ThreadingHTTPServer | None = None
 
-    def url(self, path: str = "/hook") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+    def url(self, path: str = "/hook", *, host: str = "127.0.0.1") -> str:
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}{path}"
 
     def start(self) -> "Receiver":
         receiver = self
@@ -65,6 +67,8 @@ class Receiver:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        if self.tls is not None:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 
@@ -75,13 +79,27 @@ class Receiver:
             self._server = None
 
 
+def is_free(port: int) -> bool:
+    """Whether a Receiver could listen on `port` now.
+
+    SO_REUSEADDR as the Receiver's server sets it (`allow_reuse_address`): a port whose last
+    connection is still in TIME_WAIT (60 s after a receiver that answered stops) is free for
+    it. Without it the probe counted such ports as taken, and after a suite had used the
+    range, or while another worktree's suite was using it, every port looked taken and
+    `free_port` raised.
+    """
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
 def free_port() -> int:
     """A port in this engineer's range that nothing listens on right now."""
     for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
+        if is_free(port):
             return port
     raise RuntimeError(f"no free port in {PORTS}")

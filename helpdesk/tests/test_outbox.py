@@ -10,7 +10,7 @@ from django.db import OperationalError, transaction
 from django.db.models import QuerySet
 
 from helpdesk.models import EmailKind, OutboundEmail
-from helpdesk.services import outbox
+from helpdesk.services import claims, outbox
 from helpdesk.tests.factories import submit
 
 pytestmark = pytest.mark.django_db
@@ -215,8 +215,10 @@ def test_a_worker_that_outlived_its_lease_cannot_put_back_a_row_another_worker_c
     email = outbox.queue_email(
         to=["x@example.com"], subject="s", body="b", kind=EmailKind.AGENT_REPLY, now=monday_9am
     )
-    slow, slow_token = outbox._claim(email_id=email.pk, now=monday_9am)
-    successor = outbox._claim(email_id=email.pk, now=monday_9am + outbox.lease() + timedelta(seconds=1))
+    slow, slow_token = claims.claim(OutboundEmail, pk=email.pk, now=monday_9am)
+    successor = claims.claim(
+        OutboundEmail, pk=email.pk, now=monday_9am + claims.lease() + timedelta(seconds=1)
+    )
     assert successor is not None
 
     outbox._record_failure(email=slow, token=slow_token, error=TimeoutError("late"), now=monday_9am)

@@ -6,21 +6,13 @@ from types import SimpleNamespace
 import pytest
 
 from helpdesk.quality import is_vague, score_description, word_count
+from helpdesk.tests.factories import GOOD_DETAILS
 
 NOW = datetime(2025, 11, 3, 2, 0, tzinfo=UTC)
 
 GOOD_ZH = {
     "subject": "金蝶收款单生成凭证失败：科目不存在",
-    "symptoms": "在金蝶云星空中点击“生成凭证”后，收款单没有生成凭证，界面弹出红色错误提示框，当天所有收款单都无法过账。",
-    "occurred_at": datetime(2025, 11, 3, 1, 30, tzinfo=UTC),
-    "error_message": "ERR-4012: 科目 1122 不存在或已禁用",
-    "steps_to_reproduce": "1. 打开收款单列表 2. 选择 11 月 3 日的收款单 3. 点击生成凭证 4. 查看弹出的错误",
-    "expected_result": "凭证生成并自动过账",
-    "actual_result": "弹出错误，凭证没有生成",
-    "erp_system": "kingdee",
-    "erp_version": "K/3 Cloud 8.1",
-    "plugin_version": "3.2.1",
-    "impact": "财务部 5 人无法过账",
+    **GOOD_DETAILS,
     "voucher_numbers": "SK-20251103-0001",
 }
 

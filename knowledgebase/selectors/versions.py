@@ -22,6 +22,14 @@ def organization_of(user) -> Organization | None:
     return profile.organization if profile else None
 
 
+def _reader_version(user, version: str | None) -> str:
+    """The version asked about, else the one the reader's organization runs ("" for none)."""
+    if version is not None:
+        return version
+    organization = organization_of(user)
+    return organization.plugin_version if organization else ""
+
+
 def _newer_version_ids(version: str) -> list[int]:
     return [pk for pk, text in PluginVersion.objects.values_list("pk", "version") if is_older(version, text)]
 
@@ -30,9 +38,7 @@ def new_since_version(
     *, user, version: str | None = None, limit: int = 5, now: datetime | None = None
 ) -> list[Article]:
     """Release notes of versions after the one the reader's organization runs, newest first."""
-    if version is None:
-        organization = organization_of(user)
-        version = organization.plugin_version if organization else ""
+    version = _reader_version(user, version)
     if version_key(version) is None:
         return []
     notes = list(
@@ -58,9 +64,7 @@ def known_issues_affecting(
     *, user, version: str | None = None, limit: int = 5, now: datetime | None = None
 ) -> list[Article]:
     """Known issues listing the reader's version as affected that it does not have the fix for."""
-    if version is None:
-        organization = organization_of(user)
-        version = organization.plugin_version if organization else ""
+    version = _reader_version(user, version)
     if version_key(version) is None:
         return []
     issues = (

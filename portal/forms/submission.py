@@ -21,6 +21,7 @@ from helpdesk.models.tickets import DESCRIPTION_FIELDS
 from helpdesk.quality import QualityReport, score_description
 from helpdesk.services.attachments import ACCEPT_ATTRIBUTE
 from helpdesk.services.intake import TICKET_FIELDS
+from helpdesk.uploads import StagedFilesForm
 
 
 def active_categories():
@@ -77,7 +78,7 @@ TEXTAREA = {"rows": 4}
 SHORT_TEXTAREA = {"rows": 2}
 
 
-class TicketDetailsForm(forms.Form):
+class TicketDetailsForm(StagedFilesForm):
     """Step 2: the structured description. Most fields are `required=False` on purpose: the
     quality rules decide what is missing and say so with a concrete hint."""
 
@@ -149,7 +150,6 @@ class TicketDetailsForm(forms.Form):
     )
     attachments = MultipleFileField(label=_("Add files"), accept=ACCEPT_ATTRIBUTE)
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
-    staging = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     attempt = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(
@@ -160,7 +160,7 @@ class TicketDetailsForm(forms.Form):
         now: datetime | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, upload_errors=upload_errors, **kwargs)
         self.fields["category"].queryset = active_categories()
         self.fields["plugin_version"].choices = plugin_version_choices()
         self.fields["attachments"].help_text = _(
@@ -170,7 +170,6 @@ class TicketDetailsForm(forms.Form):
             "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
         }
         self.attachment_count = attachment_count
-        self.upload_errors = upload_errors or []
         self.now = resolve_now(now)
         self.report: QualityReport | None = None
 
@@ -178,9 +177,7 @@ class TicketDetailsForm(forms.Form):
         return self.cleaned_data["subject"].strip()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        for error in self.upload_errors:
-            self.add_error("attachments", error)
+        data = super().clean()  # and the refused uploads on `attachments`
         # The score for the meter. Whether the description is good enough is the intake
         # service's decision (the same on every channel); its refusal lands on these fields.
         self.report = score_description(

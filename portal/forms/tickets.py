@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import MultipleFileField
 from helpdesk.services.attachments import ACCEPT_ATTRIBUTE
+from helpdesk.uploads import StagedFilesForm
 from portal.selectors import STATUS_FILTERS
 
 
@@ -48,24 +49,13 @@ class TicketFilterForm(forms.Form):
         }
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(StagedFilesForm):
     body = forms.CharField(
         label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Write a message first.")},
     )
     attachments = MultipleFileField(label=_("Add files"), accept=ACCEPT_ATTRIBUTE)
-    staging = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, upload_errors: list | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.upload_errors = upload_errors or []
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        for error in self.upload_errors:
-            self.add_error("attachments", error)
-        return data
 
 
 class ReopenForm(forms.Form):

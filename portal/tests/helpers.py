@@ -5,18 +5,12 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from core import clock
+from helpdesk.tests.factories import GOOD_DETAILS
 
+# A good description as the form posts it; occurred_at is typed in the user's time zone.
 GOOD_POST = {
     "subject": "金蝶收款单生成凭证失败：科目不存在",
-    "symptoms": "在金蝶云星空中点击“生成凭证”后，收款单没有生成凭证，界面弹出红色错误提示框，当天所有收款单都无法过账。",
-    "error_message": "ERR-4012: 科目 1122 不存在或已禁用",
-    "steps_to_reproduce": "1. 打开收款单列表 2. 选择 11 月 3 日的收款单 3. 点击生成凭证 4. 查看弹出的错误",
-    "expected_result": "凭证生成并自动过账",
-    "actual_result": "弹出错误，凭证没有生成",
-    "erp_system": "kingdee",
-    "erp_version": "K/3 Cloud 8.1",
-    "plugin_version": "3.2.1",
-    "impact": "财务部 5 人无法过账",
+    **{name: value for name, value in GOOD_DETAILS.items() if name != "occurred_at"},
     "affected_users": "5",
     "voucher_numbers": "SK-20251103-0001",
 }

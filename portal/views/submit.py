@@ -16,13 +16,13 @@ from core.forms import add_service_errors
 from helpdesk.quality import score_description
 from helpdesk.selectors.tickets import access_ticket
 from helpdesk.services import staging
+from helpdesk.uploads import keep_uploads
 from portal import integrations, selectors
 from portal.forms.submission import DeflectForm, SummaryForm, TicketDetailsForm, quality_fields
 from portal.services import deflection
 from portal.services.submission import submit_from_portal
 
 from .decorators import customer_required
-from .uploads import keep_uploads
 
 WIZARD_KEY = "portal_submission"
 MAX_COUNTED_FILES = 20

@@ -22,6 +22,7 @@ from helpdesk.services.conversation import add_reply, reopen_with_reason
 from helpdesk.services.intake import complete_details
 from helpdesk.services.links import ticket_for_details_token
 from helpdesk.services.workflow import can_customer_reopen, rate_ticket, set_status
+from helpdesk.uploads import keep_uploads
 from knowledgebase.selectors.versions import known_issues_for_ticket
 from portal import selectors
 from portal.forms.followers import AddFollowerForm
@@ -29,7 +30,6 @@ from portal.forms.submission import CompleteDetailsForm, quality_fields
 from portal.forms.tickets import RatingForm, ReopenForm, ReplyForm, TicketFilterForm
 
 from .decorators import customer_required
-from .uploads import keep_uploads
 
 PAGE_SIZE = 20
 

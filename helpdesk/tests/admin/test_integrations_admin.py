@@ -1,6 +1,8 @@
 """Webhook endpoints, alert channels and the delivery log in the admin (managers only)."""
 
+import socket
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
@@ -8,7 +10,7 @@ from django.urls import reverse
 
 from helpdesk.models import OutboundRequest, Platform, TeamAlertChannel, WebhookEndpoint
 from helpdesk.roles import MANAGERS
-from helpdesk.services import http_outbox, webhooks
+from helpdesk.services import http_outbox, safe_http, webhooks
 from helpdesk.tests.factories import AgentFactory, TeamFactory, submit
 from helpdesk.tests.receiver import Receiver, free_port
 
@@ -115,6 +117,25 @@ def test_a_failed_delivery_is_visible_with_its_error_and_can_be_retried_and_rese
     copy = OutboundRequest.objects.exclude(pk=row.pk).get()
     assert (copy.body, copy.endpoint_id, copy.state) == (row.body, row.endpoint_id, "pending")
     assert copy.delivery_id != row.delivery_id
+
+
+def test_a_delivery_refused_for_a_private_address_shows_why_in_the_log(manager_client):
+    endpoint, _secret = webhooks.create_endpoint(
+        name="CRM", url="https://crm.example.com/hook", events=["ticket.created"], actor=None
+    )
+    submit()
+    row = OutboundRequest.objects.get()
+    answer = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", 443))]
+    with mock.patch.object(safe_http.socket, "getaddrinfo", return_value=answer):
+        assert http_outbox.deliver_request(request_id=row.pk) == "failed"
+
+    page = manager_client.get(LOG, {"endpoint__id__exact": endpoint.pk}).content.decode()
+    assert "Failed (gave up)" in page
+    assert "crm.example.com is not a public address: 10.1.2.3 (private)" in page
+    detail = manager_client.get(
+        reverse("admin:helpdesk_outboundrequest_change", args=[row.pk])
+    ).content.decode()
+    assert "10.1.2.3 (private); not sent" in detail
 
 
 def test_the_log_lists_a_page_in_a_fixed_number_of_queries(manager_client, django_assert_max_num_queries):
