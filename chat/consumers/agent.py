@@ -86,6 +86,7 @@ class AgentChatConsumer(ChatConsumer):
     def _one(self, session_id):
         session = selectors.my_chats(self.user).filter(pk=session_id).first() if session_id else None
         if session is not None:
+            self.saw(session)
             with translation.override(self.language):
                 self._payloads[session.pk] = selectors.agent_session_payload(session)
         return session
@@ -94,5 +95,7 @@ class AgentChatConsumer(ChatConsumer):
         with translation.override(self.language):
             queue = selectors.queue_payload(self.user, now=now())
             sessions = list(selectors.my_chats(self.user))
+            for session in sessions:
+                self.saw(session)
             self._payloads = {chat.pk: selectors.agent_session_payload(chat) for chat in sessions}
         return queue, sessions

@@ -96,6 +96,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.sending = asyncio.Lock()
         self.groups_joined: set[str] = set()
         self.last_state: dict[str, str] = {}
+        self.rows: dict[int, tuple | None] = {}  # session id → its row as last read (watcher.row_of)
         self.closed = False
         await self.accept()
         await self.joined()
@@ -237,12 +238,22 @@ class ChatConsumer(AsyncWebsocketConsumer):
         except asyncio.CancelledError:
             pass
 
-    async def poke(self, group: str) -> None:
-        """The watcher saw a change in `group` (written elsewhere): catch up on it."""
-        if group.startswith(events.SESSION_GROUP_PREFIX):
-            await self.catch_up_session(int(group.removeprefix(events.SESSION_GROUP_PREFIX)))
-        else:
+    async def poke(self, group: str, mark: tuple | None = None) -> None:
+        """The watcher saw a change in `group`: catch up on it, unless this connection already
+        sent what it changed to (`mark`: the chat's last message id and row)."""
+        if not group.startswith(events.SESSION_GROUP_PREFIX):
             await self.catch_up()
+            return
+        session_id = int(group.removeprefix(events.SESSION_GROUP_PREFIX))
+        if mark is not None:
+            message_id, row = mark
+            if self.sent.get(session_id, 0) >= message_id and self.rows.get(session_id, ...) == row:
+                return
+        await self.catch_up_session(session_id)
+
+    def saw(self, session) -> None:
+        """Called with each chat a catch-up read: what the watcher's marks are compared with."""
+        self.rows[session.pk] = watcher.row_of(session)
 
     async def send_changed(self, key: str, payload: dict) -> None:
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True)

@@ -98,6 +98,7 @@ class CustomerChatConsumer(ChatConsumer):
             return None
         if session is not None:
             self.current = session.pk
+            self.saw(session)
         with translation.override(self.language):
             from ..widgets import availability_payload
 

@@ -33,6 +33,7 @@ OPEN = (ChatSession.Status.WAITING, ChatSession.Status.ACTIVE)
 
 class Watcher:
     def __init__(self) -> None:
+        self.marks: dict[str, tuple] = {}
         self.members: dict[str, weakref.WeakSet] = defaultdict(weakref.WeakSet)
         self.task: asyncio.Task | None = None
         self.last_message_id: int | None = None
@@ -68,12 +69,12 @@ class Watcher:
                 continue
             for group in groups:
                 for consumer in list(self.members.get(group, ())):
-                    asyncio.create_task(self._poke(consumer, group))
+                    asyncio.create_task(self._poke(consumer, group, self.marks.get(group)))
 
     @staticmethod
-    async def _poke(consumer, group: str) -> None:
+    async def _poke(consumer, group: str, mark) -> None:
         try:
-            await consumer.poke(group)
+            await consumer.poke(group, mark)
         except Exception:
             logger.exception("chat poke failed")
 
@@ -82,6 +83,10 @@ class Watcher:
         a connection catches up by itself when it connects)."""
         first = self.last_message_id is None
         groups: set[str] = set()
+        # What a chat's group changed to: (last message id, row); a connection that already
+        # sent both (the writer's nudge got there first) need not read it all again.
+        self.marks: dict[str, tuple] = {}
+        newest: dict[int, int] = {}
         if first:
             self.last_message_id = TicketMessage.objects.aggregate(top=Max("pk"))["top"] or 0
         else:
@@ -92,7 +97,8 @@ class Watcher:
             )
             if new:
                 self.last_message_id = new[-1][0]
-            groups.update(events.session_group(session_id) for _pk, session_id in new)
+            newest = {session_id: pk for pk, session_id in new}
+            groups.update(events.session_group(session_id) for session_id in newest)
         sessions = {
             row[0]: row[1:]
             for row in ChatSession.objects.filter(status__in=OPEN)
@@ -107,6 +113,8 @@ class Watcher:
                 if sessions.get(pk) != self.sessions.get(pk)
             }
             groups.update(events.session_group(pk) for pk in changed)
+            for pk in newest.keys() | changed:
+                self.marks[events.session_group(pk)] = (newest.get(pk, 0), sessions.get(pk))
             queue_moved = agents != self.agents or any(
                 ChatSession.Status.WAITING
                 in (sessions.get(pk, (None,))[0], self.sessions.get(pk, (None,))[0])
@@ -116,13 +124,26 @@ class Watcher:
             if queue_moved:
                 # Places in the queue, free agents and the agents' queue pages all move.
                 groups.update({events.QUEUE_GROUP, events.LOBBY_GROUP})
-                groups.update(
-                    events.session_group(pk)
-                    for pk, row in sessions.items()
-                    if row[0] == ChatSession.Status.WAITING
-                )
+                for pk, row in sessions.items():
+                    if row[0] == ChatSession.Status.WAITING:  # their place moved: no skipping
+                        groups.add(events.session_group(pk))
+                        self.marks.pop(events.session_group(pk), None)
         self.sessions, self.agents = sessions, agents
         return groups
+
+
+def row_of(session: ChatSession) -> tuple | None:
+    """A chat as the watcher's snapshot sees it (None once it is over)."""
+    if session.status not in OPEN:
+        return None
+    return (
+        session.status,
+        session.agent_id,
+        session.team_id,
+        session.customer_read_id,
+        session.agent_read_id,
+        len(session.opening_text),
+    )
 
 
 _watchers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Watcher]" = weakref.WeakKeyDictionary()

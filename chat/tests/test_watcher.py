@@ -65,3 +65,26 @@ def test_a_look_costs_three_queries_whatever_the_number_of_chats(
     watcher = _looked(Watcher())
     with django_assert_num_queries(3):
         watcher.changed_groups()
+
+
+def test_a_poke_for_what_the_connection_already_sent_reads_nothing_again():
+    from asgiref.sync import async_to_sync
+
+    from chat.consumers import AgentChatConsumer
+
+    row = ("active", 1, 2, 40, 41, 12)
+    consumer = AgentChatConsumer()
+    consumer.sent, consumer.rows = {7: 41}, {7: row}
+    read = []
+
+    async def catch_up_session(session_id):
+        read.append(session_id)
+
+    consumer.catch_up_session = catch_up_session
+    poke = async_to_sync(consumer.poke)
+    poke(events.session_group(7), (41, row))  # the writer's nudge got there first
+    assert read == []
+    poke(events.session_group(7), (42, row))  # a message this connection has not sent
+    poke(events.session_group(7), (41, ("active", 1, 2, 41, 41, 12)))  # a read mark moved
+    poke(events.session_group(7), None)  # a place in the queue moved
+    assert read == [7, 7, 7]
