@@ -40,8 +40,16 @@ logger = logging.getLogger(__name__)
 # Reads (catch-ups, the per-frame session check) run on a thread pool beside the one thread
 # that does every write (thread-sensitive, as Django requires for transactions), so they do
 # not queue behind the messages being written (SQLite's WAL lets readers run during a write).
+# (CHAT_READS_BESIDE_WRITES False puts them on the writer's thread: the tests' in-memory SQLite
+# database, shared-cache, refuses a read during a write with "database table is locked".)
 def read_only(func):
-    return database_sync_to_async(func, thread_sensitive=False)
+    beside = database_sync_to_async(func, thread_sensitive=False)
+    serial = database_sync_to_async(func)
+
+    async def call(*args, **kwargs):
+        return await (beside if settings.CHAT_READS_BESIDE_WRITES else serial)(*args, **kwargs)
+
+    return call
 
 
 # Close codes (4000–4999 are the application's own).

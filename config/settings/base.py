@@ -427,3 +427,5 @@ CHAT_IDLE_SECONDS = int(os.environ.get("CHAT_IDLE_SECONDS", "600"))
 CHAT_POLL_SECONDS = float(os.environ.get("CHAT_POLL_SECONDS", "3"))
 # Each connection's own full re-read, for what changes with time alone (chat/consumers/base.py).
 CHAT_REFRESH_SECONDS = float(os.environ.get("CHAT_REFRESH_SECONDS", "60"))
+# Reads run on a thread pool beside the one thread that writes (WAL lets them).
+CHAT_READS_BESIDE_WRITES = True
