@@ -111,13 +111,19 @@ async def run_load(urls: list[str], customers, agents, *, messages: int, interva
         connected += 1
         return ws
 
-    async def agent_reader(ws, done: asyncio.Event):
+    # A connection is ready when the server answers a ping sent after its hello: frames are
+    # handled one at a time, so the hello's replay is over. Sending starts when all are ready,
+    # so the connections' opening replays are not measured as message latency.
+    async def agent_reader(ws, done: asyncio.Event, ready: asyncio.Event):
         await ws.send(json.dumps({"type": "hello", "last_ids": {}}))
+        await ws.send(json.dumps({"type": "ping"}))
         while not done.is_set():
             try:
                 frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=1))
             except TimeoutError:
                 continue
+            if frame.get("type") == "pong":
+                ready.set()
             if frame.get("type") != "messages":
                 continue
             arrived = time.perf_counter()
@@ -129,7 +135,6 @@ async def run_load(urls: list[str], customers, agents, *, messages: int, interva
                         latencies.append(arrived - sent_at[token])
 
     async def customer(ws, n: int, session_id: int):
-        await ws.send(json.dumps({"type": "hello", "session": session_id, "last_id": 0}))
         await asyncio.sleep(interval * (n / len(customers)))  # spread the senders evenly
         for k in range(messages):
             token = f"bench-{tag}-{n}-{k}"
@@ -137,12 +142,16 @@ async def run_load(urls: list[str], customers, agents, *, messages: int, interva
             await ws.send(json.dumps({"type": "message", "body": token}))
             await asyncio.sleep(interval)
 
-    async def drain(ws, done: asyncio.Event):
+    async def drain(ws, session_id: int, done: asyncio.Event, ready: asyncio.Event):
+        await ws.send(json.dumps({"type": "hello", "session": session_id, "last_id": 0}))
+        await ws.send(json.dumps({"type": "ping"}))
         while not done.is_set():
             try:
-                await asyncio.wait_for(ws.recv(), timeout=1)
+                frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=1))
             except TimeoutError:
                 continue
+            if frame.get("type") == "pong":
+                ready.set()
 
     # Customer n talks to agent n % agents; with several processes the agent sits on another
     # process than the customer, so each message crosses the channel layer.
@@ -155,9 +164,13 @@ async def run_load(urls: list[str], customers, agents, *, messages: int, interva
         for n, (cookie, _) in enumerate(customers)
     ]
     done = asyncio.Event()
-    readers = [asyncio.create_task(agent_reader(ws, done)) for ws in agent_sockets]
-    drains = [asyncio.create_task(drain(ws, done)) for ws in customer_sockets]
-    await asyncio.sleep(5)  # the hellos' replays of earlier runs settle before sending begins
+    ready = [asyncio.Event() for _ in range(len(agent_sockets) + len(customer_sockets))]
+    readers = [asyncio.create_task(agent_reader(ws, done, ready[k])) for k, ws in enumerate(agent_sockets)]
+    drains = [
+        asyncio.create_task(drain(ws, sid, done, ready[len(agent_sockets) + n]))
+        for n, (ws, (_c, sid)) in enumerate(zip(customer_sockets, customers, strict=True))
+    ]
+    await asyncio.wait_for(asyncio.gather(*(event.wait() for event in ready)), timeout=300)
     began = time.perf_counter()
     await asyncio.gather(
         *(
