@@ -21,20 +21,21 @@ lint: $(STAMP)
 
 # Browser tests run in a process of their own: Playwright's sync API keeps an event loop in
 # the thread, and the live-chat tests drive websockets with async_to_sync, which refuses that.
+# scripts/with-redis.sh: a private Redis for the live chat's scale-out tests and benchmark.
 test: $(STAMP) lint
 	@bash scripts/browser-deps.sh
-	$(PY) -m pytest -n 2 --dist loadgroup -m "not browser"
+	@bash scripts/with-redis.sh $(PY) -m pytest -n 2 --dist loadgroup -m "not browser"
 	$(PY) -m pytest -m browser
-	@bash scripts/with-postgres.sh $(PY) -m pytest -n 2 --dist loadgroup -m "not browser"
+	@bash scripts/with-redis.sh bash scripts/with-postgres.sh $(PY) -m pytest -n 2 --dist loadgroup -m "not browser"
 
 test-sqlite: $(STAMP)
-	$(PY) -m pytest -n 2 --dist loadgroup -m "not browser"
+	@bash scripts/with-redis.sh $(PY) -m pytest -n 2 --dist loadgroup -m "not browser"
 
 test-postgres: $(STAMP)
-	@bash scripts/with-postgres.sh $(PY) -m pytest -n 2 --dist loadgroup -m "not browser"
+	@bash scripts/with-redis.sh bash scripts/with-postgres.sh $(PY) -m pytest -n 2 --dist loadgroup -m "not browser"
 
 bench: $(STAMP)
-	$(PY) benchmarks/run.py
+	@bash scripts/with-redis.sh $(PY) benchmarks/run.py
 
 messages: $(STAMP)
 	@bash scripts/messages.sh

@@ -1,14 +1,19 @@
-"""Live chat under load: 200 customers' websocket connections (plus their agents') on one
-daphne process serving config.asgi on SQLite, the embedded default of `make run`.
+"""Live chat under load: 200 websocket connections (180 customers, 20 agents) on SQLite,
+served by one daphne process (the embedded default of `make run`, in-memory channel layer)
+and by two daphne processes sharing a Redis channel layer (the scale-out).
 
 Each customer has a chat in progress (opened through the intake door when an agent accepted
 it) and sends messages at a steady pace; the latency of a message is the time from the
 customer's send until the agent's connection receives it — written through the conversation
-service, committed, nudged and replayed from the database on the way. Reported: connections
-open, messages sent and received (every one must arrive exactly once), median and p95
-latency (nearest rank), and what the server's catch-up polls cost meanwhile.
+service, committed, nudged and replayed from the database on the way. With two processes a
+customer and their agent are always on different processes, so every message crosses the
+shared layer. Reported per layout and offered rate: messages sent and received (every one
+must arrive exactly once), median and p95 latency (nearest rank), the servers' CPU seconds
+and the load average.
 
-Run from the repository root: ``python benchmarks/bench_chat.py [--customers 200]``.
+Run from the repository root: ``python benchmarks/bench_chat.py [--rates 5,10,20]``; the
+two-process layout needs a Redis (KUAIXIANG_REDIS_URL: `bash scripts/with-redis.sh python
+benchmarks/bench_chat.py`, as `make bench` does).
 """
 
 import argparse
@@ -61,13 +66,14 @@ def prepare(customers: int, agents: int) -> tuple[list[tuple[str, int]], list[st
     per_agent = math.ceil(customers / agents)
     agent_users = []
     for n in range(agents):
-        agent = User.objects.create_user(email=f"agent{n}@bench.example", password="x", is_staff=True)
+        # No password: hashing one costs a second of PBKDF2 each, and force_login needs none.
+        agent = User.objects.create_user(email=f"agent{n}@bench.example", password=None, is_staff=True)
         team.members.add(agent)
         services.set_availability(agent=agent, status="available", max_chats=min(per_agent, 20))
         agent_users.append(agent)
     cookies_customers, cookies_agents = [], []
     for n in range(customers):
-        user = User.objects.create_user(email=f"c{n}@bench.example", password="x", full_name=f"客户 {n}")
+        user = User.objects.create_user(email=f"c{n}@bench.example", password=None, full_name=f"客户 {n}")
         CustomerProfile.objects.create(user=user, organization=organization)
         session = services.start_chat(customer=user, category=category, text=f"压测会话 {n}")
         services.accept_chat(session=session, agent=agent_users[n % agents])
@@ -84,7 +90,7 @@ def prepare(customers: int, agents: int) -> tuple[list[tuple[str, int]], list[st
     return cookies_customers, cookies_agents
 
 
-async def run_load(url: str, customers, agents, *, messages: int, interval: float) -> dict:
+async def run_load(urls: list[str], customers, agents, *, messages: int, interval: float, tag: str) -> dict:
     import websockets
 
     origin = "http://127.0.0.1"
@@ -93,10 +99,10 @@ async def run_load(url: str, customers, agents, *, messages: int, interval: floa
     received: dict[str, int] = {}
     connected = 0
 
-    async def open_ws(path: str, cookie: str):
+    async def open_ws(url: str, cookie: str):
         nonlocal connected
         ws = await websockets.connect(
-            url + path,
+            url,
             additional_headers={"Cookie": f"sessionid={cookie}"},
             origin=origin,
             open_timeout=30,
@@ -105,13 +111,19 @@ async def run_load(url: str, customers, agents, *, messages: int, interval: floa
         connected += 1
         return ws
 
-    async def agent_reader(ws, done: asyncio.Event):
+    # A connection is ready when the server answers a ping sent after its hello: frames are
+    # handled one at a time, so the hello's replay is over. Sending starts when all are ready,
+    # so the connections' opening replays are not measured as message latency.
+    async def agent_reader(ws, done: asyncio.Event, ready: asyncio.Event):
         await ws.send(json.dumps({"type": "hello", "last_ids": {}}))
+        await ws.send(json.dumps({"type": "ping"}))
         while not done.is_set():
             try:
                 frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=1))
             except TimeoutError:
                 continue
+            if frame.get("type") == "pong":
+                ready.set()
             if frame.get("type") != "messages":
                 continue
             arrived = time.perf_counter()
@@ -123,30 +135,42 @@ async def run_load(url: str, customers, agents, *, messages: int, interval: floa
                         latencies.append(arrived - sent_at[token])
 
     async def customer(ws, n: int, session_id: int):
-        await ws.send(json.dumps({"type": "hello", "session": session_id, "last_id": 0}))
         await asyncio.sleep(interval * (n / len(customers)))  # spread the senders evenly
         for k in range(messages):
-            token = f"bench-{n}-{k}"
+            token = f"bench-{tag}-{n}-{k}"
             sent_at[token] = time.perf_counter()
             await ws.send(json.dumps({"type": "message", "body": token}))
             await asyncio.sleep(interval)
 
-    async def drain(ws, done: asyncio.Event):
+    async def drain(ws, session_id: int, done: asyncio.Event, ready: asyncio.Event):
+        await ws.send(json.dumps({"type": "hello", "session": session_id, "last_id": 0}))
+        await ws.send(json.dumps({"type": "ping"}))
         while not done.is_set():
             try:
-                await asyncio.wait_for(ws.recv(), timeout=1)
+                frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=1))
             except TimeoutError:
                 continue
+            if frame.get("type") == "pong":
+                ready.set()
 
-    agent_sockets = [await open_ws("/ws/chat/agent/", cookie) for cookie in agents]
-    customer_sockets = [await open_ws("/ws/chat/", cookie) for cookie, _ in customers]
-    print(
-        f"connections open: {connected} ({len(customer_sockets)} customers, {len(agent_sockets)} agents)",
-        flush=True,
-    )
+    # Customer n talks to agent n % agents; with several processes the agent sits on another
+    # process than the customer, so each message crosses the channel layer.
+    width = len(urls)
+    agent_sockets = [
+        await open_ws(f"{urls[(k + 1) % width]}/ws/chat/agent/", cookie) for k, cookie in enumerate(agents)
+    ]
+    customer_sockets = [
+        await open_ws(f"{urls[(n % len(agents)) % width]}/ws/chat/", cookie)
+        for n, (cookie, _) in enumerate(customers)
+    ]
     done = asyncio.Event()
-    readers = [asyncio.create_task(agent_reader(ws, done)) for ws in agent_sockets]
-    drains = [asyncio.create_task(drain(ws, done)) for ws in customer_sockets]
+    ready = [asyncio.Event() for _ in range(len(agent_sockets) + len(customer_sockets))]
+    readers = [asyncio.create_task(agent_reader(ws, done, ready[k])) for k, ws in enumerate(agent_sockets)]
+    drains = [
+        asyncio.create_task(drain(ws, sid, done, ready[len(agent_sockets) + n]))
+        for n, (ws, (_c, sid)) in enumerate(zip(customer_sockets, customers, strict=True))
+    ]
+    await asyncio.wait_for(asyncio.gather(*(event.wait() for event in ready)), timeout=300)
     began = time.perf_counter()
     await asyncio.gather(
         *(
@@ -173,17 +197,50 @@ async def run_load(url: str, customers, agents, *, messages: int, interval: floa
     }
 
 
+def start_servers(count: int, env: dict, var: Path) -> list[tuple[subprocess.Popen, int]]:
+    servers = []
+    for n in range(count):
+        port = free_port()
+        log = (var / f"daphne-{count}-{n}.log").open("w")
+        process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "daphne"),
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "config.asgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        servers.append((process, port))
+    for _process, port in servers:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+    return servers
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--customers", type=int, default=200)
+    parser.add_argument("--customers", type=int, default=180)
     parser.add_argument("--agents", type=int, default=20)
-    parser.add_argument("--messages", type=int, default=3)
+    parser.add_argument("--messages", type=int, default=3, help="messages each customer sends per rate")
     parser.add_argument(
-        "--interval",
-        type=float,
-        default=15.0,
-        help="seconds between one customer's messages (a person typing)",
+        "--rates", default="5,10,20", help="messages per second offered, all customers together"
     )
+    parser.add_argument("--processes", default="1,2", help="daphne processes per layout (2 and more: Redis)")
     args = parser.parse_args()
     var = Path(tempfile.mkdtemp(prefix="kuaixiang-bench-chat-"))
     env = {
@@ -195,64 +252,72 @@ def main() -> int:
         # Generous per-connection limits are not what is measured here; the defaults hold.
     }
     env.pop("DATABASE_URL", None)
+    env.pop("CHANNEL_REDIS_URL", None)
     os.environ.update(
         {k: v for k, v in env.items() if k in ("DJANGO_SETTINGS_MODULE", "DEBUG", "KUAIXIANG_VAR_DIR")}
     )
+    layouts = [int(n) for n in args.processes.split(",")]
+    if max(layouts) > 1 and not os.environ.get("KUAIXIANG_REDIS_URL"):
+        print(
+            "error: several processes need a Redis: bash scripts/with-redis.sh python benchmarks/bench_chat.py"
+        )
+        return 2
     started = time.perf_counter()
     customers, agents = prepare(args.customers, args.agents)
     print(
-        f"setup: {args.customers} chats accepted through intake in {time.perf_counter() - started:.1f} s",
+        f"setup: {args.customers} chats accepted through intake in {time.perf_counter() - started:.1f} s; "
+        f"{len(customers) + len(agents)} connections ({len(customers)} customers, {len(agents)} agents)",
         flush=True,
     )
-    port = free_port()
-    log = (var / "daphne.log").open("w")
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "daphne"),
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "config.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        for _ in range(150):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        result = asyncio.run(
-            run_load(
-                f"ws://127.0.0.1:{port}", customers, agents, messages=args.messages, interval=args.interval
-            )
-        )
-    finally:
-        server.terminate()
-        server.wait(15)
-    lat = result["latencies"]
-    print(
-        f"messages: {result['sent']} sent, {result['received']} received once, {result['duplicates']} duplicates"
-    )
-    if lat:
-        print(
-            f"latency customer → agent: median {1000 * nearest_rank(lat, 50):.0f} ms, "
-            f"p95 {1000 * nearest_rank(lat, 95):.0f} ms, max {1000 * max(lat):.0f} ms "
-            f"({result['sent'] / result['elapsed']:.1f} messages/s offered over {result['elapsed']:.1f} s)"
-        )
+    ok = True
+    for count in layouts:
+        layout_env = dict(env)
+        if count > 1:
+            layout_env["CHANNEL_REDIS_URL"] = os.environ["KUAIXIANG_REDIS_URL"]
+        name = "1 process, in-memory layer" if count == 1 else f"{count} processes, Redis layer"
+        servers = start_servers(count, layout_env, var)
+        try:
+            for rate in (float(r) for r in args.rates.split(",")):
+                before = sum(cpu_seconds(p.pid) for p, _port in servers)
+                result = asyncio.run(
+                    run_load(
+                        [f"ws://127.0.0.1:{port}" for _p, port in servers],
+                        customers,
+                        agents,
+                        messages=args.messages,
+                        interval=len(customers) / rate,
+                        tag=f"{count}-{rate:g}",
+                    )
+                )
+                cpu = sum(cpu_seconds(p.pid) for p, _port in servers) - before
+                lat = result["latencies"]
+                complete = result["received"] == result["sent"] and result["duplicates"] == 0
+                ok = ok and complete
+                figures = (
+                    f"median {1000 * nearest_rank(lat, 50):.0f} ms, p95 {1000 * nearest_rank(lat, 95):.0f} ms, "
+                    f"max {1000 * max(lat):.0f} ms"
+                    if lat
+                    else "no message arrived"
+                )
+                print(
+                    f"{name}, {rate:g} msg/s offered: {result['received']}/{result['sent']} received once, "
+                    f"{result['duplicates']} duplicates; {figures}; server CPU {cpu:.1f} s over "
+                    f"{result['elapsed']:.0f} s; load {os.getloadavg()[0]:.1f}",
+                    flush=True,
+                )
+        finally:
+            for process, _port in servers:
+                process.terminate()
+            for process, _port in servers:
+                process.wait(15)
     errors = [
         line
-        for line in (var / "daphne.log").read_text().splitlines()
+        for log in var.glob("daphne-*.log")
+        for line in log.read_text().splitlines()
         if "Traceback" in line or "locked" in line
     ]
-    print(f"server log: {len(errors)} tracebacks or 'database is locked'")
-    ok = result["received"] == result["sent"] and result["duplicates"] == 0 and not errors
-    return 0 if ok else 1
+    print(f"server logs: {len(errors)} tracebacks or 'database is locked'")
+    return 0 if ok and not errors else 1
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ BENCHES = [
     ("Managers' dashboards, 90 days (BENCH_TICKETS, default 1,000,000)", "bench_reports.py"),
     ("Load: 8 clients submitting and replying for 30 s on SQLite (scripts/run.sh)", "bench_load.py"),
     ("Scale: pages and submissions at BENCH_TICKETS tickets, SQLite and PostgreSQL", "bench_scale.py"),
-    ("Live chat: 200 customers' websocket connections on one daphne process (chat)", "bench_chat.py"),
+    ("Live chat: 200 websocket connections, one daphne process and two over Redis (chat)", "bench_chat.py"),
 ]
 
 

@@ -2,17 +2,20 @@
 
 A nudge carries no message text: a consumer that receives one reads what is new from the
 database (`selectors.messages_after`). So the database is the only copy that matters, a
-nudge lost between processes only delays a message until the consumer's next catch-up poll
-(CHAT_POLL_SECONDS), and a nudge received twice sends nothing twice. Services never send
-nudges themselves: they are called from sync code in threads, and a write made by another
-process (or over HTTP) is picked up by the poll.
+nudge lost between processes only delays a message until the process's watcher notices it
+(CHAT_POLL_SECONDS, `chat.consumers.watcher`), and a nudge received twice sends nothing
+twice. Services never send nudges themselves: they are called from sync code in threads, and
+a write made by another process (or over HTTP) is picked up by the watcher.
 """
 
 QUEUE_GROUP = "chat.queue"
+# Customers with no chat open: they are told when agents become available or go away.
+LOBBY_GROUP = "chat.lobby"
+SESSION_GROUP_PREFIX = "chat.session."
 
 
 def session_group(session_id: int) -> str:
-    return f"chat.session.{session_id}"
+    return f"{SESSION_GROUP_PREFIX}{session_id}"
 
 
 async def nudge_session(layer, session_id: int) -> None:

@@ -42,6 +42,11 @@ def _fast_chat(settings):
     settings.CHAT_RATE_PER_SECOND = 5
     settings.CHAT_RATE_BURST = 5
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+    # SQLite's in-memory test database is shared-cache: a read beside a write fails with
+    # "database table is locked" (a file database in WAL mode, as served, lets them overlap).
+    from django.db import connection
+
+    settings.CHAT_READS_BESIDE_WRITES = connection.vendor != "sqlite"
 
 
 @pytest.fixture

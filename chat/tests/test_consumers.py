@@ -122,7 +122,7 @@ def test_reconnecting_replays_what_was_missed_without_loss_or_duplicates(custome
     run(body)
 
 
-def test_a_message_written_by_another_process_arrives_by_the_catch_up_poll(customer, category, agent):
+def test_a_message_written_by_another_process_arrives_through_the_process_watcher(customer, category, agent):
     session = _accepted(customer, category, agent)
 
     async def body():

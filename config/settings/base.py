@@ -393,8 +393,8 @@ ASGI_APPLICATION = "config.asgi.application"
 CHAT_PORT = int(os.environ.get("CHAT_PORT", "0") or 0)
 CHAT_WEBSOCKET_URL = os.environ.get("CHAT_WEBSOCKET_URL", "")
 # One process (the embedded default): the in-memory layer. Several daphne processes: a
-# shared layer (CHANNEL_REDIS_URL=redis://…, needs `pip install channels-redis`); even
-# without one, every connection catches up from the database every CHAT_POLL_SECONDS.
+# shared layer (CHANNEL_REDIS_URL=redis://…; channels-redis is in requirements.txt). Even
+# without one, each process's watcher finds other processes' writes every CHAT_POLL_SECONDS.
 if os.environ.get("CHANNEL_REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {
@@ -425,3 +425,7 @@ CHAT_RATE_PER_SECOND = float(os.environ.get("CHAT_RATE_PER_SECOND", "2"))
 CHAT_RATE_BURST = int(os.environ.get("CHAT_RATE_BURST", "10"))
 CHAT_IDLE_SECONDS = int(os.environ.get("CHAT_IDLE_SECONDS", "600"))
 CHAT_POLL_SECONDS = float(os.environ.get("CHAT_POLL_SECONDS", "3"))
+# Each connection's own full re-read, for what changes with time alone (chat/consumers/base.py).
+CHAT_REFRESH_SECONDS = float(os.environ.get("CHAT_REFRESH_SECONDS", "60"))
+# Reads run on a thread pool beside the one thread that writes (WAL lets them).
+CHAT_READS_BESIDE_WRITES = True

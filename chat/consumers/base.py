@@ -1,16 +1,21 @@
-"""Websocket consumers: thin translators between frames and `chat.services`/`chat.selectors`.
+"""What customers' and agents' connections share.
 
 Bounds, on every connection: an origin check and a signed-in user at connect
 (`chat.routing`), the session re-checked on every frame (a user signed out or deactivated
 elsewhere is disconnected at their next frame), a maximum frame size, a token bucket of
-frames per connection, and an idle timeout. Each connection also catches up from the
-database every CHAT_POLL_SECONDS, so a change written by another process reaches it even
-when no shared channel layer carried the nudge.
+frames per connection, and an idle timeout.
+
+How changes reach a connection: the consumer that wrote nudges the chat's group through the
+channel layer (in-memory in one process, Redis across several); the process's watcher
+(`chat.consumers.watcher`) pokes the connections that show a chat another process or an HTTP
+request changed; and each connection refreshes itself every CHAT_REFRESH_SECONDS, at a
+random phase, for what changes with time alone (expected wait, opening hours).
 """
 
 import asyncio
 import json
 import logging
+import random
 import time
 from importlib import import_module
 from types import SimpleNamespace
@@ -24,19 +29,27 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import translation
 
-from core.clock import now
-from helpdesk.models import Category, Team, User
+from helpdesk.models import User
 
-from . import events, selectors, services
+from .. import events, selectors, services
+from . import watcher
 
 logger = logging.getLogger(__name__)
 
 
-# Catch-ups only read: they run on a thread pool beside the one thread that does every write
-# (thread-sensitive, as Django requires for transactions), so 200 connections' polls do not
-# queue behind the messages being written (SQLite's WAL lets readers run during a write).
+# Reads (catch-ups, the per-frame session check) run on a thread pool beside the one thread
+# that does every write (thread-sensitive, as Django requires for transactions), so they do
+# not queue behind the messages being written (SQLite's WAL lets readers run during a write).
+# (CHAT_READS_BESIDE_WRITES False puts them on the writer's thread: the tests' in-memory SQLite
+# database, shared-cache, refuses a read during a write with "database table is locked".)
 def read_only(func):
-    return database_sync_to_async(func, thread_sensitive=False)
+    beside = database_sync_to_async(func, thread_sensitive=False)
+    serial = database_sync_to_async(func)
+
+    async def call(*args, **kwargs):
+        return await (beside if settings.CHAT_READS_BESIDE_WRITES else serial)(*args, **kwargs)
+
+    return call
 
 
 # Close codes (4000–4999 are the application's own).
@@ -91,14 +104,18 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.sending = asyncio.Lock()
         self.groups_joined: set[str] = set()
         self.last_state: dict[str, str] = {}
+        self.rows: dict[int, tuple | None] = {}  # session id → its row as last read (watcher.row_of)
+        self.closed = False
         await self.accept()
         await self.joined()
-        self.loop_task = asyncio.create_task(self._catch_up_loop())
+        self.loop_task = asyncio.create_task(self._refresh_loop())
 
     async def disconnect(self, code) -> None:
+        self.closed = True
         task = getattr(self, "loop_task", None)
         if task:
             task.cancel()
+        watcher.forget(self)
         for group in getattr(self, "groups_joined", set()):
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -114,6 +131,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         if group not in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.add(group)
+            watcher.watch(self, group)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         self.last_frame = time.monotonic()
@@ -155,7 +173,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         with translation.override(self.language):
             return _error_text(exc)
 
-    @database_sync_to_async
+    @read_only
     def _t(self, key: str) -> str:
         from django.utils.translation import gettext as _
 
@@ -166,7 +184,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 "unknown": _("This chat does not exist or has ended."),
             }[key]
 
-    @database_sync_to_async
+    @read_only
     def _still_signed_in(self) -> bool:
         # Reads the session from its store again (the scope's copy is cached): signing out,
         # a password change or a deactivation elsewhere ends the chat at the next frame.
@@ -177,6 +195,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         store = import_module(settings.SESSION_ENGINE).SessionStore(key)
         user = auth.get_user(SimpleNamespace(session=store))
         return bool(user and user.is_authenticated and user.is_active and user.pk == self.user.pk)
+
+    async def send(self, text_data=None, bytes_data=None, close=False) -> None:
+        # A refresh or a poke may finish after the client left: nothing to send it to.
+        if not self.closed:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
 
     async def send_json(self, content: dict) -> None:
         await self.send(text_data=json.dumps(content, ensure_ascii=False))
@@ -199,19 +222,46 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def on_ping(self, frame) -> None:
         await self.send_json({"type": "pong"})
 
-    async def _catch_up_loop(self) -> None:
+    async def _refresh_loop(self) -> None:
+        """The idle timeout, and a full catch-up now and then for what changes with time alone.
+
+        Each connection starts at a random phase: connections opened together (a restart, a
+        benchmark) must not all re-read the database in the same instant, or every message
+        written then waits behind hundreds of reads."""
+        period, tick = settings.CHAT_REFRESH_SECONDS, settings.CHAT_POLL_SECONDS
+        next_refresh = time.monotonic() + random.uniform(0, period)
         try:
             while True:
-                await asyncio.sleep(settings.CHAT_POLL_SECONDS)
+                await asyncio.sleep(min(tick, max(next_refresh - time.monotonic(), 0)))
                 if time.monotonic() - self.last_frame > settings.CHAT_IDLE_SECONDS:
                     await self.close(code=CLOSE_IDLE)
                     return
+                if time.monotonic() < next_refresh:
+                    continue
+                next_refresh += period
                 try:
                     await self.catch_up()
-                except Exception:  # a failed poll must not end the connection's polling
+                except Exception:  # a failed refresh must not end the connection's refreshes
                     logger.exception("chat catch-up failed")
         except asyncio.CancelledError:
             pass
+
+    async def poke(self, group: str, mark: tuple | None = None) -> None:
+        """The watcher saw a change in `group`: catch up on it, unless this connection already
+        sent what it changed to (`mark`: the chat's last message id and row)."""
+        if not group.startswith(events.SESSION_GROUP_PREFIX):
+            await self.catch_up()
+            return
+        session_id = int(group.removeprefix(events.SESSION_GROUP_PREFIX))
+        if mark is not None:
+            message_id, row = mark
+            if self.sent.get(session_id, 0) >= message_id and self.rows.get(session_id, ...) == row:
+                return
+        await self.catch_up_session(session_id)
+
+    def saw(self, session) -> None:
+        """Called with each chat a catch-up read: what the watcher's marks are compared with."""
+        self.rows[session.pk] = watcher.row_of(session)
 
     async def send_changed(self, key: str, payload: dict) -> None:
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
@@ -287,223 +337,3 @@ class ChatConsumer(AsyncWebsocketConsumer):
             session=session, actor=self.user, resolve=bool(frame.get("resolve")) and self.staff
         )
         await self.nudge(session.pk, queue=True)
-
-
-class CustomerChatConsumer(ChatConsumer):
-    """A customer's connection: their one open chat (or their last one, to rate it)."""
-
-    role = "customer"
-    current = None
-
-    async def joined(self) -> None:
-        await self.catch_up()
-
-    async def session_from(self, frame):
-        session = await database_sync_to_async(self._current)()
-        if session is None:
-            raise LookupError("no chat")
-        return session
-
-    def _current(self):
-        session_id = self.current
-        if session_id is None:
-            return None
-        return selectors.access_session(self.user, session_id)
-
-    async def on_hello(self, frame) -> None:
-        # The client says which chat it shows and the last message id it holds (reconnect).
-        session_id, last_id = frame.get("session"), frame.get("last_id")
-        if isinstance(session_id, int) and isinstance(last_id, int):
-            session = await database_sync_to_async(selectors.access_session)(self.user, session_id)
-            self.current = session.pk
-            self.sent[session.pk] = max(last_id, 0)
-            await self.join(events.session_group(session.pk))
-        self.greeted = True
-        await self.catch_up()
-
-    async def on_start(self, frame) -> None:
-        session = await database_sync_to_async(self._start)(frame)
-        self.current = session.pk
-        self.greeted = True
-        await self.join(events.session_group(session.pk))
-        await self.nudge(None, queue=True)
-
-    def _start(self, frame):
-        category = Category.objects.filter(pk=int(frame.get("category") or 0), is_active=True).first()
-        if category is None:
-            raise ValidationError(_category_error())
-        return services.start_chat(customer=self.user, category=category, text=str(frame.get("text") or ""))
-
-    async def on_rate(self, frame) -> None:
-        session = await self.session_from(frame)
-        await database_sync_to_async(services.rate_chat)(
-            session=session,
-            customer=self.user,
-            score=int(frame.get("score")),
-            comment=str(frame.get("comment") or ""),
-        )
-        await self.nudge(session.pk)
-
-    async def on_transcript(self, frame) -> None:
-        session = await self.session_from(frame)
-        await database_sync_to_async(services.mail_transcript)(session=session, customer=self.user)
-        await self.send_json({"type": "transcript_sent"})
-
-    async def catch_up(self) -> None:
-        state = await read_only(self._state)()
-        if state is None:
-            return
-        session, payload = state
-        await self.join(events.session_group(session.pk))
-        await self.send_changed("state", payload)
-        await self.send_messages(session)
-
-    def _state(self):
-        session = None
-        if self.current is not None:
-            try:
-                session = selectors.access_session(self.user, self.current)
-            except Http404:
-                session = None
-        if session is None:
-            session = selectors.open_session_for(self.user)
-        profile = getattr(self.user, "customer_profile", None)
-        if profile is None:
-            return None
-        if session is not None:
-            self.current = session.pk
-        with translation.override(self.language):
-            from .widgets import availability_payload
-
-            payload = {"type": "state"}
-            # Queue place, wait and hours matter until an agent answers; then they are
-            # computed once more (the chat's last word on them) and not on every poll.
-            if (
-                session is None
-                or session.status == session.Status.WAITING
-                or "availability" not in self.__dict__
-            ):
-                self.availability = availability_payload(
-                    selectors.availability_for(
-                        customer=self.user,
-                        team=session.team if session else None,
-                        organization=profile.organization,
-                        session=session,
-                        now=now(),
-                    )
-                )
-            payload["availability"] = self.availability
-            if session is not None and session.status != session.Status.WAITING:
-                # Answered or over: no place in the queue, no wait, no form to offer.
-                payload["availability"] = {
-                    **self.availability,
-                    "place": None,
-                    "place_label": "",
-                    "wait_label": "",
-                    "offer_form": False,
-                }
-            if session is not None:
-                payload["session"] = selectors.session_payload(session, for_staff=False)
-        return (session, payload) if session is not None else (_Nothing(), payload)
-
-
-class _Nothing:
-    """No chat yet: state is sent, there are no messages to replay."""
-
-    pk = 0
-    ticket_id = None
-    team_id = None
-
-
-def _category_error() -> str:
-    from django.utils.translation import gettext as _
-
-    return _("Choose what the chat is about.")
-
-
-class AgentChatConsumer(ChatConsumer):
-    """An agent's connection: the live queue and every chat they hold."""
-
-    staff = True
-    role = "agent"
-
-    async def joined(self) -> None:
-        self._payloads: dict[int, dict] = {}
-        await self.join(events.QUEUE_GROUP)
-        await self.catch_up()
-
-    async def session_from(self, frame):
-        return await database_sync_to_async(selectors.access_session)(self.user, int(frame.get("session")))
-
-    async def on_hello(self, frame) -> None:
-        last_ids = frame.get("last_ids") or {}
-        if isinstance(last_ids, dict):
-            for key, value in last_ids.items():
-                if str(key).isdigit() and isinstance(value, int):
-                    self.sent[int(key)] = max(value, 0)
-        self.greeted = True
-        await self.catch_up()
-
-    async def on_availability(self, frame) -> None:
-        max_chats = frame.get("max_chats")
-        await database_sync_to_async(services.set_availability)(
-            agent=self.user, status=str(frame.get("status")), max_chats=int(max_chats) if max_chats else None
-        )
-        await self.nudge(None, queue=True)
-
-    async def on_accept(self, frame) -> None:
-        session = await self.session_from(frame)
-        await database_sync_to_async(services.accept_chat)(session=session, agent=self.user)
-        await self.nudge(session.pk, queue=True)
-
-    async def on_transfer(self, frame) -> None:
-        session = await self.session_from(frame)
-        await database_sync_to_async(self._transfer)(session, frame)
-        await self.nudge(session.pk, queue=True)
-
-    def _transfer(self, session, frame):
-        to_agent = to_team = None
-        if frame.get("agent"):
-            to_agent = User.objects.filter(pk=int(frame["agent"]), is_staff=True, is_active=True).first()
-            if to_agent is None:
-                raise LookupError("agent")
-        elif frame.get("team"):
-            to_team = Team.objects.filter(pk=int(frame["team"])).first()
-            if to_team is None:
-                raise LookupError("team")
-        return services.transfer_chat(session=session, actor=self.user, to_agent=to_agent, to_team=to_team)
-
-    async def catch_up(self) -> None:
-        queue, sessions = await read_only(self._queue)()
-        await self.send_changed("queue", {"type": "queue", **queue})
-        for session in sessions:
-            await self.join(events.session_group(session.pk))
-            await self.send_changed(
-                f"session.{session.pk}", {"type": "state", "session": self._payloads[session.pk]}
-            )
-            await self.send_messages(session)
-
-    async def catch_up_session(self, session_id) -> None:
-        """One chat changed: its state and new messages, without rebuilding the whole queue."""
-        session = await read_only(self._one)(session_id)
-        if session is None:  # ended, transferred away, or not ours: the queue shows it
-            await self.catch_up()
-            return
-        await self.send_changed(
-            f"session.{session.pk}", {"type": "state", "session": self._payloads[session.pk]}
-        )
-        await self.send_messages(session)
-
-    def _one(self, session_id):
-        session = selectors.my_chats(self.user).filter(pk=session_id).first() if session_id else None
-        if session is not None:
-            with translation.override(self.language):
-                self._payloads[session.pk] = selectors.agent_session_payload(session)
-        return session
-
-    def _queue(self):
-        with translation.override(self.language):
-            queue = selectors.queue_payload(self.user, now=now())
-            sessions = list(selectors.my_chats(self.user))
-            self._payloads = {chat.pk: selectors.agent_session_payload(chat) for chat in sessions}
-        return queue, sessions
