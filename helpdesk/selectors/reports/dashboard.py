@@ -36,12 +36,12 @@ from django.utils.translation import gettext as _
 from core.clock import resolve_now
 from core.registry import report_measures
 from helpdesk.models import (
-    OPEN_STATUSES,
     Category,
     Channel,
     Complexity,
     Organization,
     Priority,
+    ReportBacklog,
     ReportRollup,
     SLAPlan,
     Status,
@@ -88,6 +88,10 @@ class Scope:
 
     def tickets(self, queryset: QuerySet) -> QuerySet:
         return queryset if self.teams is None else queryset.filter(team_id__in=self.teams)
+
+    def backlog(self, queryset: QuerySet) -> QuerySet:
+        """ReportBacklog rows hold the team as the rollups' text value."""
+        return queryset if self.teams is None else queryset.filter(team__in=[str(t) for t in self.teams])
 
 
 EVERYONE = Scope()
@@ -247,11 +251,11 @@ def _text(dimension: str, value) -> str:
 def _open_state(
     *, dimension: str, scope: Scope, now: datetime, cutoffs: Sequence[datetime]
 ) -> dict[str, dict]:
-    """Per group, in one query over open tickets: the backlog by age, open tickets past a due
-    time at `now`, and those past due at each of `cutoffs` (they count as breached in the
-    period that ends there)."""
-    fr_due = Q(first_response_at__isnull=True, first_response_due_at__isnull=False)
-    res_due = Q(resolved_at__isnull=True, status__in=RUNNING_STATUSES, resolution_due_at__isnull=False)
+    """Per group, in one query over the open backlog (ReportBacklog, one narrow row per open
+    ticket): the backlog by age, open tickets past a due time at `now`, and those past due
+    at each of `cutoffs` (they count as breached in the period that ends there)."""
+    fr_due = Q(first_response_due_at__isnull=False)
+    res_due = Q(resolution_due_at__isnull=False)
     bucket = Case(
         *(
             When(created_at__gt=now - bound, then=Value(key))
@@ -260,15 +264,13 @@ def _open_state(
         ),
         default=Value(BACKLOG_BUCKETS[-1][0]),
     )
+    group = Value("", output_field=CharField()) if dimension == "all" else F(dimension)
     rows = (
-        scope.tickets(Ticket.objects.live().filter(status__in=OPEN_STATUSES))
-        .values(group=_raw_group(dimension), bucket=bucket)
+        scope.backlog(ReportBacklog.objects.all())
+        .values(group=group, bucket=bucket)
         .annotate(
             n=Count("pk"),
-            breached_now=Count(
-                "pk",
-                filter=(fr_due & Q(first_response_due_at__lt=now)) | (res_due & Q(resolution_due_at__lt=now)),
-            ),
+            breached_now=Count("pk", filter=Q(first_response_due_at__lt=now) | Q(resolution_due_at__lt=now)),
             **{
                 f"fr_overdue_{i}": Count("pk", filter=fr_due & Q(first_response_due_at__lt=c))
                 for i, c in enumerate(cutoffs)
@@ -282,7 +284,7 @@ def _open_state(
     )
     out: dict[str, dict] = {}
     for row in rows:
-        entry = out.setdefault(_text(dimension, row["group"]), _empty_state(len(cutoffs)))
+        entry = out.setdefault(row["group"], _empty_state(len(cutoffs)))
         entry["backlog"][row["bucket"]] = entry["backlog"].get(row["bucket"], 0) + row["n"]
         entry["breached_now"] += row["breached_now"]
         for i in range(len(cutoffs)):
