@@ -34,7 +34,7 @@ from helpdesk.selectors.reports import (
 )
 from helpdesk.selectors.reports.outcomes import BACKLOG_BUCKETS
 
-from .report_cards import DEFINITIONS, headline_cards
+from .report_cards import contributed_cards, definitions, headline_cards
 from .report_charts import bar_chart, heatmap_chart, line_chart
 from .report_exports import BACKLOG_COLUMNS, MEASURE_COLUMNS, Column, Table
 from .report_period import (
@@ -81,7 +81,7 @@ def _page(request: HttpRequest, *, page: str, title: str = "") -> _Page:
         "form": form,
         "page": page,
         "dimensions": list(DIMENSION_LABELS.items()),
-        "definitions": DEFINITIONS,
+        "definitions": definitions(),
     }
     return _Page(scope=scope, now=now, form=form, period=valid_period(form), context=context)
 
@@ -161,6 +161,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
         page.context.update(
             overview=data,
             cards=headline_cards(data.current, data.previous, data.deflection, data.previous_deflection),
+            card_groups=contributed_cards(period=period, previous=data.previous_period, scope=scope),
             trend_table=trend_table,
             volume_chart=line_chart(
                 title=_("Tickets created and resolved"),

@@ -4,10 +4,8 @@ formatting, and the metric definitions shown as help text."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from helpdesk.selectors.reports import (
-    Measures,
-    Ratio,
-)
+from core.registry import ReportFigure, report_cards
+from helpdesk.selectors.reports import Measures, Period, Ratio, Scope
 
 DEFINITIONS = [
     (
@@ -69,6 +67,10 @@ def hours(seconds: float | None) -> str:
     return "—" if seconds is None else _("%(hours)s h") % {"hours": f"{seconds / 3600:.1f}"}
 
 
+def minutes(seconds: float | None) -> str:
+    return "—" if seconds is None else _("%(minutes)s min") % {"minutes": f"{seconds / 60:.1f}"}
+
+
 def _card(label, now_value, before_value, shown: str, *, better: str, unit: str = "") -> dict:
     """A headline card: the value, and ▲/▼ against the previous period (coloured by whether
     the change is good, and spelled out for screen readers and print)."""
@@ -79,13 +81,45 @@ def _card(label, now_value, before_value, shown: str, *, better: str, unit: str 
     up = now_value > before_value
     card["arrow"] = "▲" if up else "▼"
     change = now_value - before_value
-    card["delta"] = (
-        f"{change * 100:+.1f} pt"
-        if unit == "rate"
-        else (f"{change / 3600:+.1f} h" if unit == "hours" else f"{change:+g}")
-    )
-    card["tone"] = "good" if (up == (better == "up")) else "bad"
+    if unit == "rate":
+        card["delta"] = f"{change * 100:+.1f} pt"
+    elif unit == "hours":
+        card["delta"] = f"{change / 3600:+.1f} h"
+    elif unit == "seconds":
+        card["delta"] = f"{change / 60:+.1f} min"
+    else:
+        card["delta"] = f"{change:+g}"
+    if better != "none":  # more arrivals are neither good nor bad
+        card["tone"] = "good" if (up == (better == "up")) else "bad"
     return card
+
+
+def _shown(figure: ReportFigure) -> str:
+    if figure.unit == "rate":
+        return percent(figure.value)
+    if figure.unit == "seconds":
+        return minutes(figure.value)
+    return "—" if figure.value is None else f"{figure.value:g}"
+
+
+def contributed_cards(*, period: Period, previous: Period, scope: Scope) -> list[dict]:
+    """The card groups other apps register (core.registry.report_cards), for the period and
+    the previous one: {"title", "cards"} per group, in registry order."""
+    groups = []
+    for item in report_cards:
+        now_figures = item.figures(start=period.start, end=period.end, teams=scope.teams)
+        before = item.figures(start=previous.start, end=previous.end, teams=scope.teams)
+        cards = [
+            _card(f.label, f.value, b.value, _shown(f), better=f.better, unit=f.unit)
+            for f, b in zip(now_figures, before, strict=True)
+        ]
+        groups.append({"key": item.key, "title": item.title, "cards": cards})
+    return groups
+
+
+def definitions() -> list[tuple]:
+    """DESIGN.md's definitions, then those of the contributed cards."""
+    return [*DEFINITIONS, *(entry for item in report_cards for entry in item.definitions)]
 
 
 def headline_cards(
