@@ -85,6 +85,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'report backlog entry',
                 'verbose_name_plural': 'report backlog entries',
+                'indexes': [models.Index(fields=['first_response_due_at'], name='report_backlog_fr_due'), models.Index(fields=['resolution_due_at'], name='report_backlog_res_due')],
             },
         ),
         migrations.RunPython(fill_backlog, migrations.RunPython.noop),

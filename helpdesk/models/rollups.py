@@ -103,6 +103,11 @@ class ReportBacklog(models.Model):
     class Meta:
         verbose_name = _("report backlog entry")
         verbose_name_plural = _("report backlog entries")
+        # The attention list walks these from the oldest due time (few rows: open tickets only).
+        indexes = [
+            models.Index(fields=["first_response_due_at"], name="report_backlog_fr_due"),
+            models.Index(fields=["resolution_due_at"], name="report_backlog_res_due"),
+        ]
 
     def __str__(self) -> str:
         return f"backlog: ticket {self.ticket_id}"

@@ -4,10 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from core.clock import resolve_now
-from helpdesk.models import (
-    Ticket,
-)
-from helpdesk.services.rollups import RUNNING_STATUSES
+from helpdesk.models import ReportBacklog, Ticket
 
 from .common import Period
 from .figures import EVERYONE, Measures, Scope
@@ -42,27 +39,27 @@ def trend(*, period: Period, scope: Scope = EVERYONE) -> list[TrendPoint]:
 
 def attention_list(*, scope: Scope = EVERYONE, now: datetime | None = None) -> dict[str, list[Ticket]]:
     """Open tickets already past a due time ("breached") and due within AT_RISK_WINDOW
-    ("at_risk"), soonest first, LIST_LIMIT each. Four queries, each walking the index of one
-    due column (ticket_fr_due, ticket_res_due) and stopping at LIST_LIMIT."""
+    ("at_risk"), soonest first, LIST_LIMIT each. Four queries, each walking an index of the
+    open backlog (ReportBacklog: a due time is kept there only while it can still be missed)
+    and stopping at LIST_LIMIT: the ticket table's own due-time indexes begin with months of
+    closed tickets."""
     now = resolve_now(now)
     soon = now + AT_RISK_WINDOW
-    base = scope.tickets(Ticket.objects.live().open()).select_related("organization", "team", "assignee")
-    waiting_first = base.filter(first_response_at__isnull=True)
-    running = base.filter(resolved_at__isnull=True, status__in=RUNNING_STATUSES)
+    base = scope.backlog(ReportBacklog.objects.all()).select_related(
+        "ticket__organization", "ticket__team", "ticket__assignee"
+    )
     out = {}
     for key, low, high in (("breached", None, now), ("at_risk", now, soon)):
         found = []
-        for queryset, column, first in (
-            (waiting_first, "first_response_due_at", True),
-            (running, "resolution_due_at", False),
-        ):
+        for column, first in (("first_response_due_at", True), ("resolution_due_at", False)):
             window = {
                 f"{column}__lt": high,
                 **({f"{column}__gte": low} if low else {f"{column}__isnull": False}),
             }
-            for ticket in queryset.filter(**window).order_by(column, "pk")[:LIST_LIMIT]:
+            for entry in base.filter(**window).order_by(column, "ticket_id")[:LIST_LIMIT]:
+                ticket = entry.ticket
                 ticket.first_response_due = first
-                ticket.due = getattr(ticket, column)
+                ticket.due = getattr(entry, column)
                 found.append(ticket)
         unique = {}
         for ticket in sorted(found, key=lambda t: (t.due, t.pk)):
