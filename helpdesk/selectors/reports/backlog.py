@@ -5,13 +5,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db.models import (
-    Case,
     CharField,
     Count,
     F,
     Q,
     Value,
-    When,
 )
 
 from helpdesk.models import (
@@ -28,30 +26,26 @@ def open_state(
 ) -> dict[str, dict]:
     """Per group, in one query over the open backlog (ReportBacklog, one narrow row per open
     ticket): the backlog by age, open tickets past a due time at `now`, and those past due
-    at each of `cutoffs` (they count as breached in the period that ends there)."""
-    fr_due = Q(first_response_due_at__isnull=False)
-    res_due = Q(resolution_due_at__isnull=False)
-    bucket = Case(
-        *(
-            When(created_at__gt=now - bound, then=Value(key))
-            for key, _label, bound in BACKLOG_BUCKETS
-            if bound
-        ),
-        default=Value(BACKLOG_BUCKETS[-1][0]),
-    )
+    at each of `cutoffs` (they count as breached in the period that ends there).
+
+    One row per group (counts of tickets newer than each age bound, not a CASE per row and
+    a second grouping key): SQLite's cost here is per backlog row, so each row does the least.
+    A due time is NULL once it can no longer be missed, and NULL < x is never true."""
+    bounds = [bound for _key, _label, bound in BACKLOG_BUCKETS if bound]
     group = Value("", output_field=CharField()) if dimension == "all" else F(dimension)
     rows = (
         scope.backlog(ReportBacklog.objects.all())
-        .values(group=group, bucket=bucket)
+        .values(group=group)
         .annotate(
             n=Count("pk"),
             breached_now=Count("pk", filter=Q(first_response_due_at__lt=now) | Q(resolution_due_at__lt=now)),
+            **{f"newer_{i}": Count("pk", filter=Q(created_at__gt=now - b)) for i, b in enumerate(bounds)},
             **{
-                f"fr_overdue_{i}": Count("pk", filter=fr_due & Q(first_response_due_at__lt=c))
+                f"fr_overdue_{i}": Count("pk", filter=Q(first_response_due_at__lt=c))
                 for i, c in enumerate(cutoffs)
             },
             **{
-                f"res_overdue_{i}": Count("pk", filter=res_due & Q(resolution_due_at__lt=c))
+                f"res_overdue_{i}": Count("pk", filter=Q(resolution_due_at__lt=c))
                 for i, c in enumerate(cutoffs)
             },
         )
@@ -60,7 +54,11 @@ def open_state(
     out: dict[str, dict] = {}
     for row in rows:
         entry = out.setdefault(row["group"], empty_state(len(cutoffs)))
-        entry["backlog"][row["bucket"]] = entry["backlog"].get(row["bucket"], 0) + row["n"]
+        # Newer than 1 d, than 3 d … : each bucket is the difference of two of these.
+        newer = [row[f"newer_{i}"] for i in range(len(bounds))] + [row["n"]]
+        for index, (key, _label, _bound) in enumerate(BACKLOG_BUCKETS):
+            n = newer[index] - (newer[index - 1] if index else 0)
+            entry["backlog"][key] = entry["backlog"].get(key, 0) + n
         entry["breached_now"] += row["breached_now"]
         for i in range(len(cutoffs)):
             entry["fr_overdue"][i] += row[f"fr_overdue_{i}"]

@@ -45,18 +45,18 @@ def rollup_days(period: Period) -> tuple[date, date]:
     return report_day(period.start), report_day(period.end - timedelta(microseconds=1))
 
 
-def rollup_rows(*, dimension: str, period: Period, scope: Scope, by_day: bool = False) -> list[dict]:
+def rollup_rows(
+    *, dimension: str, period: Period, scope: Scope, by_day: bool = False, only: Iterable[str] | None = None
+) -> list[dict]:
+    """Summed counters of the period per value, measure and bucket (and day when `by_day`),
+    of every measure but arrivals, or of the measures in `only`."""
     first, last = rollup_days(period)
     fields = ["value", "measure", "bucket", *(["day"] if by_day else [])]
-    return list(
-        ReportRollup.objects.filter(
-            dimension=dimension, team__in=scope.rollup_teams, day__gte=first, day__lte=last
-        )
-        .exclude(measure="arrival")
-        .values(*fields)
-        .annotate(n=Sum("count"))
-        .order_by()
+    rows = ReportRollup.objects.filter(
+        dimension=dimension, team__in=scope.rollup_teams, day__gte=first, day__lte=last
     )
+    rows = rows.exclude(measure="arrival") if only is None else rows.filter(measure__in=list(only))
+    return list(rows.values(*fields).annotate(n=Sum("count")).order_by())
 
 
 def _percentile_from_histogram(histogram: Mapping[int, int], total: int, percent: int) -> float | None:

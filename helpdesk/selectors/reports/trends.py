@@ -1,5 +1,6 @@
 """Trends per day or week, and the list of breached and at-risk tickets."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -20,11 +21,14 @@ class TrendPoint:
     measures: Measures
 
 
-def trend(*, period: Period, scope: Scope = EVERYONE) -> list[TrendPoint]:
-    """Measures per day (periods up to 31 days) or per ISO week, oldest first. One query."""
+def trend(*, period: Period, scope: Scope = EVERYONE, only: Iterable[str] | None = None) -> list[TrendPoint]:
+    """Measures per day (periods up to 31 days) or per ISO week, oldest first. One query.
+
+    `only` restricts the read to these rollup measures (the others then read as zero): a
+    day's histograms are most of its rows, and a trend usually shows a few lines."""
     first, last = rollup_days(period)
     weekly = (last - first).days > 31
-    rows = rollup_rows(dimension="all", period=period, scope=scope, by_day=True)
+    rows = rollup_rows(dimension="all", period=period, scope=scope, by_day=True, only=only)
     for row in rows:
         day = row["day"]
         row["slot"] = day - timedelta(days=day.weekday()) if weekly else day
