@@ -103,10 +103,30 @@ class ReportBacklog(models.Model):
     class Meta:
         verbose_name = _("report backlog entry")
         verbose_name_plural = _("report backlog entries")
-        # The attention list walks these from the oldest due time (few rows: open tickets only).
+        # The attention list walks the first two from the oldest due time (few rows: open
+        # tickets only). The others cover the grouped count of each breakdown: SQLite reads
+        # the index alone, already in group order (half the time of a table scan and sort).
         indexes = [
             models.Index(fields=["first_response_due_at"], name="report_backlog_fr_due"),
             models.Index(fields=["resolution_due_at"], name="report_backlog_res_due"),
+            *(
+                models.Index(
+                    fields=[name, "created_at", "first_response_due_at", "resolution_due_at"],
+                    name=f"report_backlog_{name}",
+                )
+                for name in (
+                    "plan",
+                    "team",
+                    "agent",
+                    "category",
+                    "complexity",
+                    "channel",
+                    "organization",
+                    "priority",
+                    "hours",
+                    "timezone",
+                )
+            ),
         ]
 
     def __str__(self) -> str:
