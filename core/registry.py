@@ -123,6 +123,33 @@ class PageWidget:
     context: Callable[[Any], dict[str, Any] | None]
 
 
+@dataclass(frozen=True)
+class ReportFigure:
+    """One headline figure of a ReportCards group: `value` is a count, a rate (0–1, unit
+    "rate") or a duration in seconds (unit "seconds"); None when there is nothing to measure.
+    `better` says which way is good for the ▲▼ ("up", "down" or "none")."""
+
+    label: str | Promise
+    value: float | None
+    unit: str = ""
+    better: str = "none"
+
+
+@dataclass(frozen=True)
+class ReportCards:
+    """Headline cards another app adds to the managers' overview, under `title`.
+
+    `figures(start=..., end=..., teams=...)` returns the ReportFigures of [start, end) for
+    the given team ids (None: every team) in a fixed number of queries; `definitions` are
+    (term, text) pairs added to the page's help text.
+    """
+
+    key: str
+    title: str | Promise
+    figures: Callable[..., list[ReportFigure]]
+    definitions: tuple[tuple[str | Promise, str | Promise], ...] = ()
+
+
 # Portal home page panels (knowledge base, community).
 home_panels: Registry[Panel] = Registry("home_panels")
 # Blocks on the admin index page (the agent's workspace).
@@ -140,3 +167,5 @@ report_measures: Registry[ReportMeasure] = Registry("report_measures")
 ticket_page_panels: Registry[TicketPanel] = Registry("ticket_page_panels")
 # Widgets on every page of the public site (templates/base.html includes them), e.g. chat.
 page_widgets: Registry[PageWidget] = Registry("page_widgets")
+# Groups of headline cards other apps add to the managers' overview (e.g. live chat).
+report_cards: Registry[ReportCards] = Registry("report_cards")

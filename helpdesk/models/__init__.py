@@ -33,7 +33,7 @@ from .mail import InboundMessage, Mailbox
 from .maintenance import MaintenanceWindow
 from .organizations import Category, Organization, PluginVersion, SupportStatus, Team
 from .outbox import EmailKind, OutboundEmail
-from .rollups import ReportRollup, RollupCursor, TicketReportState
+from .rollups import ReportBacklog, ReportRollup, RollupCursor, TicketReportState
 from .sla import (
     BusinessCalendar,
     BusinessHours,
@@ -79,6 +79,7 @@ __all__ = [
     "OverrideSource",
     "PluginVersion",
     "Priority",
+    "ReportBacklog",
     "ReportRollup",
     "RollupCursor",
     "SLAPlan",

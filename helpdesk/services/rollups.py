@@ -21,9 +21,12 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from helpdesk.models import (
+    OPEN_STATUSES,
+    ReportBacklog,
     ReportRollup,
     RollupCursor,
     SatisfactionRating,
+    Status,
     Ticket,
     TicketEvent,
     TicketReportState,
@@ -50,6 +53,8 @@ DIMENSIONS: tuple[str, ...] = (
 )
 # Arrivals by hour of week are only read for these (the heatmap); elsewhere they'd be rows nobody reads.
 ARRIVAL_DIMENSIONS = frozenset({"all", "team", "timezone"})
+# Statuses in which the resolution clock runs (pending_customer and on_hold pause it).
+RUNNING_STATUSES = (Status.NEW, Status.OPEN)
 FCR_REOPEN_WINDOW = timedelta(days=7)
 # Histograms of business seconds: BUCKETS_PER_OCTAVE buckets per doubling (about ±6 %).
 BUCKETS_PER_OCTAVE = 6
@@ -57,6 +62,7 @@ CURSOR = "events"
 _FIELDS = (
     "pk",
     "created_at",
+    "status",
     "merged_into_id",
     "closed_at",
     "first_response_at",
@@ -223,6 +229,37 @@ def contributions(
     return out
 
 
+BACKLOG_DIMENSIONS = tuple(name for name in DIMENSIONS if name != "all")
+_BACKLOG_FIELDS = ["created_at", "first_response_due_at", "resolution_due_at", *BACKLOG_DIMENSIONS]
+
+
+def backlog_entry(row: Mapping, dims: Mapping[str, str]) -> ReportBacklog | None:
+    """The ticket's row in the open backlog, or None when it is not in it (closed, resolved,
+    merged). Pure: the due times are kept only while they can still be missed."""
+    if row["status"] not in OPEN_STATUSES or row["merged_into_id"] is not None:
+        return None
+    running = row["resolved_at"] is None and row["status"] in RUNNING_STATUSES
+    return ReportBacklog(
+        ticket_id=row["pk"],
+        created_at=row["created_at"],
+        first_response_due_at=None if row["first_response_at"] else row["first_response_due_at"],
+        resolution_due_at=row["resolution_due_at"] if running else None,
+        **{name: dims[name] for name in BACKLOG_DIMENSIONS},
+    )
+
+
+def _save_backlog(pks: Sequence[int], entries: Sequence[ReportBacklog]) -> None:
+    """Make the backlog rows of `pks` exactly `entries`: two statements at most."""
+    kept = {entry.ticket_id for entry in entries}
+    gone = [pk for pk in pks if pk not in kept]
+    if gone:
+        ReportBacklog.objects.filter(ticket_id__in=gone).delete()
+    if entries:
+        ReportBacklog.objects.bulk_create(
+            entries, update_conflicts=True, unique_fields=["ticket"], update_fields=_BACKLOG_FIELDS
+        )
+
+
 def _in_hours(row: Mapping, calendars: Mapping) -> bool:
     calendar = calendars.get(row["team__calendar_id"]) or calendars.get(row["sla_calendar_id"])
     return True if calendar is None else business_time.is_open(calendar, row["created_at"])
@@ -268,11 +305,15 @@ def fold_tickets(pks: Iterable[int]) -> int:
         )
         deltas: Counter = Counter()
         new_states = []
+        backlog = []
         for row in rows:
             old = states.get(row["pk"])
             in_hours = old.in_hours if old else _in_hours(row, calendars)
             dims = ticket_dims(row, in_hours=in_hours)
             facts = ticket_facts(row, ratings.get(row["pk"], []))
+            # A pause or a resumed clock moves a due time without changing any fact.
+            if (entry := backlog_entry(row, dims)) is not None:
+                backlog.append(entry)
             if old is not None:
                 if old.dims == dims and old.facts == facts:
                     continue
@@ -284,6 +325,7 @@ def fold_tickets(pks: Iterable[int]) -> int:
                 )
             )
         _apply(deltas)
+        _save_backlog([row["pk"] for row in rows], backlog)
         if new_states:
             TicketReportState.objects.bulk_create(
                 new_states,
@@ -351,6 +393,7 @@ def rebuild(*, batch: int = 5000, flush_at: int = 400_000) -> int:
     with transaction.atomic():
         ReportRollup.objects.all().delete()
         TicketReportState.objects.all().delete()
+        ReportBacklog.objects.all().delete()
     calendars = load_calendars(
         set(Ticket.objects.values_list("sla_calendar_id", flat=True).distinct())
         | set(Ticket.objects.values_list("team__calendar_id", flat=True).distinct())
@@ -365,11 +408,14 @@ def rebuild(*, batch: int = 5000, flush_at: int = 400_000) -> int:
         after = pks[-1]
         rows, ratings = _load(pks)
         states = []
+        backlog = []
         for row in rows:
             in_hours = _in_hours(row, calendars)
             dims = ticket_dims(row, in_hours=in_hours)
             facts = ticket_facts(row, ratings.get(row["pk"], []))
             contributions(dims=dims, team_id=row["team_id"], facts=facts, into=pending)
+            if (entry := backlog_entry(row, dims)) is not None:
+                backlog.append(entry)
             states.append(
                 TicketReportState(
                     ticket_id=row["pk"], in_hours=in_hours, timezone=dims["timezone"], dims=dims, facts=facts
@@ -377,6 +423,7 @@ def rebuild(*, batch: int = 5000, flush_at: int = 400_000) -> int:
             )
         with transaction.atomic():
             TicketReportState.objects.bulk_create(states, batch_size=1000)
+            ReportBacklog.objects.bulk_create(backlog, batch_size=1000)
             if len(pending) >= flush_at:
                 _apply(pending)
                 pending = Counter()

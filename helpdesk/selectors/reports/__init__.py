@@ -2,24 +2,8 @@
 definitions"). Each selector's query count is fixed and pinned by a test."""
 
 from .common import GROUPINGS, OVERALL, Period, Ratio, group_label
-from .dashboard import (
-    EVERYONE,
-    Breakdown,
-    BreakdownRow,
-    Heatmap,
-    Measures,
-    Overview,
-    Scope,
-    StaffingRow,
-    TrendPoint,
-    attention_list,
-    breakdown,
-    heatmap,
-    measures,
-    overview,
-    staffing,
-    trend,
-)
+from .dashboard import breakdown, measures, overview
+from .figures import EVERYONE, Breakdown, BreakdownRow, Measures, Overview, Scope
 from .outcomes import (
     BACKLOG_BUCKETS,
     BacklogRow,
@@ -39,6 +23,8 @@ from .sla import (
     response_times,
     sla_compliance,
 )
+from .staffing import Heatmap, StaffingRow, heatmap, staffing
+from .trends import TrendPoint, attention_list, trend
 
 __all__ = [
     "EVERYONE",

@@ -39,6 +39,7 @@ ticket_plan = st.fixed_dictionaries(
         "resolve": st.none() | st.integers(1, 80),
         "reopen": st.none() | st.integers(1, 48),
         "score": st.none() | st.integers(1, 5),
+        "wait": st.booleans(),  # unresolved and answered: left waiting on the customer
     }
 )
 
@@ -52,6 +53,8 @@ def play(plans, agent, category):
             moment += delay * HOUR
             record_agent_reply(ticket=ticket, author=agent, body="您好，请按步骤检查。", now=moment)
         if plan["resolve"] is None:
+            if plan["wait"] and plan["replies"]:
+                set_status(ticket=ticket, status=Status.PENDING_CUSTOMER, actor=agent, now=moment + HOUR)
             continue
         moment += plan["resolve"] * HOUR
         set_status(ticket=ticket, status=Status.RESOLVED, actor=agent, now=moment)
@@ -109,6 +112,7 @@ def recompute(period, tickets):
             and ticket.resolution_due_at < cutoff
         ):
             out["res_breached"] += 1
+    out["backlog"], out["open_breached"] = backlog_at(NOW, tickets)
     ratings = SatisfactionRating.objects.filter(ticket__in=tickets)
     rated = [r for r in ratings if within(period, r.rated_at)]
     surveyed = [r for r in ratings if within(period, r.surveyed_at)]
@@ -117,6 +121,21 @@ def recompute(period, tickets):
     out["fr_times"] = (len(fr_seconds), nearest_rank(fr_seconds, 50), nearest_rank(fr_seconds, 90))
     out["res_times"] = (len(res_seconds), nearest_rank(res_seconds, 50), nearest_rank(res_seconds, 90))
     return out
+
+
+def backlog_at(now, tickets):
+    """Open tickets by age at `now` (DESIGN buckets), and how many are past a due time."""
+    counts, breached = [0] * 5, 0
+    for ticket in tickets:
+        if not ticket.is_open:
+            continue
+        age = now - ticket.created_at
+        counts[next((i for i, days in enumerate([1, 3, 7, 30]) if age < timedelta(days=days)), 4)] += 1
+        answered = TicketMessage.objects.filter(ticket=ticket, kind=TicketMessage.Kind.PUBLIC_REPLY).exists()
+        breached += (not answered and ticket.first_response_due_at < now) or (
+            ticket.status in (Status.NEW, Status.OPEN) and ticket.resolution_due_at < now
+        )
+    return counts, breached
 
 
 def observed(period):
@@ -134,6 +153,8 @@ def observed(period):
         "response": (m.survey_response.part, m.survey_response.whole),
         "fr_times": (m.first_response_times.count, m.first_response_times.median, m.first_response_times.p90),
         "res_times": (m.resolution_times.count, m.resolution_times.median, m.resolution_times.p90),
+        "backlog": list(m.backlog.values()),
+        "open_breached": m.open_breached,
     }
 
 
@@ -156,4 +177,8 @@ def test_every_measure_matches_a_plain_recomputation(plans, django_capture_on_co
                 if want:
                     assert abs(got - want) <= want * 0.13
         assert long_seen == long_expected
+        for days in (0.5, 2, 5, 12, 45):  # every age bucket, and due times on either side of now
+            now = MONDAY_9 + timedelta(days=days)
+            m = measures(period=PERIOD, now=now)
+            assert (list(m.backlog.values()), m.open_breached) == backlog_at(now, tickets)
         transaction.set_rollback(True)
