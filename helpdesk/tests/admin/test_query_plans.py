@@ -120,6 +120,13 @@ def test_the_agents_index_seeks_each_panel_from_its_index_and_loads_the_rows_onc
     for sql in mine:
         plan = explain(sql)
         assert uses_index(plan, "ticket_assignee_status_due"), plan
+    unassigned = [sql for sql in seeks if '"assignee_id" IS NULL' in sql]
+    assert len(unassigned) == 2, seeks
+    for sql in unassigned:
+        # PostgreSQL walked the due-time index past 650,000 assigned tickets without this one.
+        plan = explain(sql)
+        assert uses_index(plan, "ticket_unassigned_due"), plan
+        assert not sorts(plan), plan
     recent = next(sql for sql in seeks if "WHERE" not in sql)
     plan = explain(recent)
     assert uses_index(plan, "ticket_recent"), plan
