@@ -131,3 +131,13 @@ def test_the_agents_index_seeks_each_panel_from_its_index_and_loads_the_rows_onc
     plan = explain(recent)
     assert uses_index(plan, "ticket_recent"), plan
     assert not sorts(plan), plan
+
+
+def test_met_walks_the_queue_order_instead_of_the_merged_into_index_and_a_sort(queue):
+    # "merged_into IS NULL" holds for nearly every ticket: read through the foreign key's
+    # index it meant sorting a million rows (0.5 s on SQLite).
+    plan = explain(page_query(queue, {"sla": "met"}))
+
+    assert not uses_index(plan, "helpdesk_ticket_merged_into_id_5cb70bdd"), plan
+    assert uses_index(plan, "ticket_recent"), plan
+    assert not sorts(plan), plan
