@@ -92,7 +92,12 @@ class SlaStateFilter(admin.SimpleListFilter):
             return queryset.filter(status__in=OPEN_STATUSES, sla_paused_since__isnull=False)
         if value == self.MET:
             # A merged ticket is closed by the merge, but its SLA outcome is "merged", not met.
-            return queryset.filter(
-                status__in=[Status.RESOLVED, Status.CLOSED], merged_into__isnull=True
-            ).exclude(ANY_BREACH)
+            # Written as NOT (merged_into IS NOT NULL): SQLite would otherwise read the
+            # foreign key's index for "IS NULL" (all but a few tickets) and sort them all,
+            # 0.5 s at a million tickets, instead of walking the queue's order and filtering.
+            return (
+                queryset.filter(status__in=[Status.RESOLVED, Status.CLOSED])
+                .exclude(merged_into__isnull=False)
+                .exclude(ANY_BREACH)
+            )
         return queryset

@@ -4,6 +4,7 @@ import copy
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
@@ -131,6 +132,16 @@ class TicketAdmin(KxModelAdmin):
             ids.append(pk)
         return queryset.filter(pk__in=ids), False
 
+    def action_checkbox(self, obj: Ticket):
+        # The same input Django renders, without a widget and its template per row: on a
+        # page of 50 tickets the widget rendering was a tenth of the queue's time.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
+
     @admin.display(description=gettext_lazy("reference"), ordering="pk")
     def reference_column(self, ticket: Ticket) -> str:
         return ticket.reference
@@ -170,6 +181,18 @@ class TicketAdmin(KxModelAdmin):
             .get_queryset(request)
             .select_related("organization__sla_plan", "requester", "assignee", "team", "category")
         )
+
+    def get_object(self, request, object_id, from_field=None):
+        # The ticket page reads the ticket for its own context and Django's change view
+        # reads it again: on a GET both get the one instance (a POST binds a form to it,
+        # which changes it in place, so it is read afresh).
+        if request.method != "GET" or from_field is not None:
+            return super().get_object(request, object_id, from_field)
+        cached = getattr(request, "_kx_ticket", None)
+        if cached is None or cached[0] != object_id:
+            cached = (object_id, super().get_object(request, object_id))
+            request._kx_ticket = cached
+        return cached[1]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = TicketChangeForm if obj is not None else TicketAddForm

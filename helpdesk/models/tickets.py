@@ -235,6 +235,15 @@ class Ticket(models.Model):
             models.Index(
                 fields=["assignee", "status", "updated_at", "id"], name="ticket_assignee_status_recent"
             ),
+            # "Unassigned" on the agent's index, in its exact order. PostgreSQL cannot take an
+            # order from the index above under "assignee IS NULL" (no equality), and walked
+            # the due-time index instead: 3.4 s at a million tickets. Partial, so it holds only
+            # the unassigned tickets.
+            models.Index(
+                fields=["status", "first_response_due_at", "created_at", "id"],
+                name="ticket_unassigned_due",
+                condition=models.Q(assignee__isnull=True, merged_into__isnull=True),
+            ),
             models.Index(fields=["assignee", "updated_at", "id"], name="ticket_assignee_recent"),
             models.Index(fields=["organization", "status"], name="ticket_org_status"),
             models.Index(fields=["organization", "updated_at", "id"], name="ticket_org_recent"),
