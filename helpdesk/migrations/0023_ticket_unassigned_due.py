@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpdesk', '0022_outbound_email_kinds'),
+        ('helpdesk', '0023_report_backlog'),
     ]
 
     operations = [
