@@ -180,7 +180,7 @@ def test_matching_uses_the_collections_own_index(both):
     matches = [q["sql"] for q in captured.captured_queries if "MATCH" in q["sql"] or "@@" in q["sql"]]
     if connection.vendor == "sqlite":
         assert any("FROM search_fts WHERE search_fts MATCH" in sql for sql in matches)
-        assert any("FROM search_fts_tickets f JOIN" in sql for sql in matches)
+        assert any("FROM search_fts_tickets WHERE search_fts_tickets MATCH" in sql for sql in matches)
         assert not any("search_fts_tickets" in sql for sql in matches if "search_fts WHERE" in sql)
         return
     _filler(Collection.CONTENT, 50)
@@ -220,3 +220,26 @@ def test_rebuilding_the_full_text_side_keeps_each_document_in_its_collection(bot
     agent = user(staff=True)
     assert [h.object_id for h in search(query="ERR-7781", user=agent, now=NOW).hits] == ["article"]
     assert matching_ids(query="ERR-7781", user=agent, collection=Collection.TICKETS, now=NOW) == ["2", "1"]
+
+
+def test_ticket_ids_rank_only_the_newest_matches_of_a_very_common_word(both, doc, monkeypatch):
+    # A word in most of a million tickets: the ranking reads a bounded window of the newest
+    # matches (here three), so the oldest match is left out however relevant it is.
+    monkeypatch.setattr(backends, "IDS_WINDOW", 3)
+    for n in range(3, 6):
+        doc(
+            f"KX-00000{n} 打印问题",
+            "客户说 ERR-7781 又出现了。",
+            kind="ticket",
+            visibility="agents",
+            collection=Collection.TICKETS,
+            object_id=str(n),
+            changed_at=NOW - timedelta(hours=n),
+        )
+    agent = user(staff=True)
+    ids = matching_ids(query="ERR-7781", user=agent, collection=Collection.TICKETS, now=NOW)
+    assert ids == ["3", "4", "5"]
+    monkeypatch.setattr(backends, "IDS_WINDOW", 5000)
+    ids = matching_ids(query="ERR-7781", user=agent, collection=Collection.TICKETS, now=NOW)
+    # With room for every match, the older ones are back.
+    assert sorted(ids) == ["1", "2", "3", "4", "5"]
