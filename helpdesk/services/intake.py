@@ -43,7 +43,6 @@ from helpdesk.models import (
     DESCRIPTION_FIELDS,
     Category,
     Channel,
-    EmailKind,
     Priority,
     Ticket,
     TicketEvent,
@@ -286,7 +285,9 @@ def announce_new_ticket(*, ticket_id: int, missing: list[str]) -> bool:
     queue its mails and send them (the task `announce_new_ticket`). Running it twice queues
     nothing twice; False when the mails had already been queued (or the ticket is gone).
 
-    `missing` holds the gaps in the description as the requester was told them. The mails
+    `missing` holds the gaps in the description as the requester was told them; a ticket
+    with gaps gets one mail to the requester, the receipt that lists them with the link to
+    add them (`details_needed`), instead of a receipt and a second mail. The mails
     are written in this task's transaction and sent after its commit (outbox.deliver_batch);
     one not sent then (the worker died, the server was down) goes with the periodic flush.
     """
@@ -302,13 +303,14 @@ def announce_new_ticket(*, ticket_id: int, missing: list[str]) -> bool:
             return False
         index_ticket(ticket)
         rollups.fold_tickets([ticket.pk])  # idempotent; the watcher's sweep catches a miss
-        if ticket.emails.filter(kind=EmailKind.TICKET_RECEIVED).exists():
+        if ticket.emails.filter(kind__in=notifications.RECEIPT_KINDS).exists():
             return False
         now = ticket.created_at
-        notifications.ticket_received(ticket, now=now)
-        notifications.team_new_ticket(ticket, now=now)
-        if missing:
+        if missing:  # one mail: the receipt that also asks for what is missing
             notifications.details_needed(ticket, missing=missing, now=now)
+        else:
+            notifications.ticket_received(ticket, now=now)
+        notifications.team_new_ticket(ticket, now=now)
         transaction.on_commit(partial(_send_new_ticket_mails, email_ids), robust=True)
     return True
 
