@@ -9,6 +9,9 @@ export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.dev}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 WEB_WORKERS=${WEB_WORKERS:-3}
+# Persistent database connections (seconds): a new SQLite connection per request re-reads the
+# schema and re-runs the PRAGMAs, about a fifth of a submission's CPU (docs/operations.md).
+export CONN_MAX_AGE=${CONN_MAX_AGE:-60}
 # Links in mail point at this server unless a public URL is configured.
 export PORTAL_BASE_URL=${PORTAL_BASE_URL:-http://$HOST:$PORT}
 # Live chat's websockets: daphne (ASGI) on the next port, beside gunicorn (docs/operations.md).

@@ -18,7 +18,11 @@ def record_event(
     old: Any = "",
     new: Any = "",
     data: dict | None = None,
+    fold: bool = True,
 ) -> TicketEvent:
+    """Append an event, queue the webhooks and alerts it causes, and (unless `fold` is off,
+    for a caller that folds the ticket itself later) fold the ticket into the report
+    rollups after the commit."""
     event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
@@ -30,5 +34,6 @@ def record_event(
     )
     # The webhooks and chat alerts the event causes, queued in this same transaction.
     integrations.ticket_event(event)
-    schedule_fold(ticket.pk)  # the report rollups follow every recorded change
+    if fold:
+        schedule_fold(ticket.pk)  # the report rollups follow every recorded change
     return event

@@ -24,9 +24,11 @@ ticket itself, and it is idempotent, so a worker that dies mid-task and runs it 
 nothing twice.
 """
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -41,7 +43,6 @@ from helpdesk.models import (
     DESCRIPTION_FIELDS,
     Category,
     Channel,
-    EmailKind,
     Priority,
     Ticket,
     TicketEvent,
@@ -52,13 +53,15 @@ from helpdesk.search import index_ticket
 from helpdesk.selectors.reference import reference_data
 from helpdesk.sla import clock
 
-from . import notifications, staging
+from . import notifications, outbox, rollups, staging
 from .attachments import store_attachment
 from .conversation import record_customer_reply
 from .events import record_event
 from .organizations import note_versions
 from .routing import route_team
 from .tickets import _lock
+
+logger = logging.getLogger(__name__)
 
 # Foreign keys whose rows `prepare_ticket` already holds (read this request or from the
 # reference cache): full_clean would otherwise spend a query on each to prove it exists.
@@ -257,6 +260,7 @@ def _save_new_ticket(intake: Intake, *, files: list[UploadedFile], actor: User, 
         kind=TicketEvent.Kind.CREATED,
         actor=actor,
         now=now,
+        fold=False,  # announce_new_ticket folds it, in the worker
         new=ticket.get_channel_display(),
         data={
             "team": ticket.team.name if ticket.team else None,
@@ -277,13 +281,17 @@ def _save_new_ticket(intake: Intake, *, files: list[UploadedFile], actor: User, 
 
 
 def announce_new_ticket(*, ticket_id: int, missing: list[str]) -> bool:
-    """The task worker's half of a new ticket: index it and queue its mails (the task
-    `announce_new_ticket`). Running it twice queues nothing twice; False when the mails had
-    already been queued (or the ticket is gone).
+    """The task worker's half of a new ticket: index it, fold it into the report rollups,
+    queue its mails and send them (the task `announce_new_ticket`). Running it twice queues
+    nothing twice; False when the mails had already been queued (or the ticket is gone).
 
-    `missing` holds the gaps in the description as the requester was told them.
+    `missing` holds the gaps in the description as the requester was told them; a ticket
+    with gaps gets one mail to the requester, the receipt that lists them with the link to
+    add them (`details_needed`), instead of a receipt and a second mail. The mails
+    are written in this task's transaction and sent after its commit (outbox.deliver_batch);
+    one not sent then (the worker died, the server was down) goes with the periodic flush.
     """
-    with transaction.atomic():
+    with outbox.collecting() as email_ids, transaction.atomic():
         ticket = (
             Ticket.objects.select_related(
                 "requester__customer_profile__organization", "organization", "team", "category"
@@ -294,14 +302,24 @@ def announce_new_ticket(*, ticket_id: int, missing: list[str]) -> bool:
         if ticket is None:
             return False
         index_ticket(ticket)
-        if ticket.emails.filter(kind=EmailKind.TICKET_RECEIVED).exists():
+        rollups.fold_tickets([ticket.pk])  # idempotent; the watcher's sweep catches a miss
+        if ticket.emails.filter(kind__in=notifications.RECEIPT_KINDS).exists():
             return False
         now = ticket.created_at
-        notifications.ticket_received(ticket, now=now)
-        notifications.team_new_ticket(ticket, now=now)
-        if missing:
+        if missing:  # one mail: the receipt that also asks for what is missing
             notifications.details_needed(ticket, missing=missing, now=now)
+        else:
+            notifications.ticket_received(ticket, now=now)
+        notifications.team_new_ticket(ticket, now=now)
+        transaction.on_commit(partial(_send_new_ticket_mails, email_ids), robust=True)
     return True
+
+
+def _send_new_ticket_mails(email_ids: list[int]) -> None:
+    try:
+        outbox.deliver_batch(email_ids=email_ids)
+    except Exception:  # the rows are committed: the periodic flush sends them
+        logger.exception("sending the mails %s of a new ticket failed; the outbox flush retries", email_ids)
 
 
 @transaction.atomic

@@ -32,6 +32,9 @@ REPLYABLE_KINDS = frozenset(
     }
 )
 HISTORY_QUOTED = 3  # earlier public messages quoted under an agent's reply
+# The first mail to the requester of a new ticket: the plain receipt, or the receipt that
+# also lists what is missing. Later mails thread under it; a new ticket gets one of them.
+RECEIPT_KINDS = (EmailKind.TICKET_RECEIVED, EmailKind.DETAILS_NEEDED)
 
 
 def _timezone_of(user: User) -> str:
@@ -58,8 +61,9 @@ def _render(kind: EmailKind, language: str, context: dict) -> tuple[str, str]:
 def _thread_headers(ticket: Ticket) -> dict[str, str]:
     """In-Reply-To/References to the ticket's first mail, so clients thread the conversation."""
     root = (
-        OutboundEmail.objects.filter(ticket=ticket, kind=EmailKind.TICKET_RECEIVED)
+        OutboundEmail.objects.filter(ticket=ticket, kind__in=RECEIPT_KINDS)
         .exclude(message_id="")
+        .order_by("pk")
         .values_list("message_id", flat=True)
         .first()
     )
@@ -163,8 +167,9 @@ def _team_recipients(team) -> list[str]:
 
 
 def details_needed(ticket: Ticket, *, missing: list[str], now: datetime | None = None) -> None:
-    """Tell the requester their request arrived but lacks details, one line per gap in
-    `missing` (already translated), with the link to complete it."""
+    """The receipt of a request that lacks details: its reference and SLA promise, one line
+    per gap in `missing` (already translated), the link to complete it, and how to follow
+    and answer it. A new ticket's only mail to its requester when details are missing."""
     _queue(
         kind=EmailKind.DETAILS_NEEDED,
         recipients=[ticket.requester.email],

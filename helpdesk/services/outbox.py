@@ -20,9 +20,13 @@ duplicate.
 
 import logging
 import smtplib
+import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from email import policy as mime_policy
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -30,6 +34,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 
 from core.clock import resolve_now
 from core.db_retry import retry_when_locked
@@ -93,8 +98,32 @@ def queue_email(
         )
     email = OutboundEmail.objects.create(to=valid, **fields)
     if email.next_attempt_at <= now:
-        transaction.on_commit(lambda: _enqueue(email.pk))
+        collected = getattr(_local, "collected", None)
+        if collected is not None:
+            collected.append(email.pk)  # the caller sends it (collecting())
+        else:
+            transaction.on_commit(lambda: _enqueue(email.pk))
     return email
+
+
+_local = threading.local()
+
+
+@contextmanager
+def collecting() -> Iterator[list[int]]:
+    """Within it, the mails `queue_email` writes that are due now are left to the caller
+    instead of a `send_outbound_email` task each: their ids are appended to the yielded list,
+    for `deliver_batch` after the commit. A task that writes several mails thus sends them
+    itself, with one claim and one mark for all of them, instead of queueing one task per
+    mail (each claimed, run and marked on its own). A row the caller never sends is still
+    sent by the periodic flush.
+    """
+    previous = getattr(_local, "collected", None)
+    _local.collected = ids = []
+    try:
+        yield ids
+    finally:
+        _local.collected = previous
 
 
 def is_valid_address(address: str) -> bool:
@@ -135,11 +164,26 @@ def message_id(email: OutboundEmail) -> str:
     return f"<outbox-{email.pk}.{email.created_at:%Y%m%d%H%M%S%f}@{mail_domain()}>"
 
 
+class _BuiltOnce(EmailMultiAlternatives):
+    """A mail whose MIME tree is built once: `_built` builds it to find a bad header or
+    address before sending, and the backend sends that same tree (building it again, with
+    its header parsing, cost as much as the rest of a new ticket's work in the worker). The
+    policy only changes how the tree is written out (SMTP: CRLF), so it is set per use."""
+
+    _tree = None
+
+    def message(self, *, policy=mime_policy.default):
+        if self._tree is None:
+            self._tree = super().message(policy=policy)
+        self._tree.policy = policy
+        return self._tree
+
+
 def _message(email: OutboundEmail) -> EmailMultiAlternatives:
     headers = dict(email.headers or {})
     if not any(name.lower() == "message-id" for name in headers):
         headers["Message-ID"] = message_id(email)
-    message = EmailMultiAlternatives(
+    message = _BuiltOnce(
         subject=email.subject,
         body=email.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -197,28 +241,68 @@ def deliver(*, email_id: int, now: datetime | None = None) -> str:
             email_id,
             took,
         )
-    _mark_sent(email_id=email_id, now=now)
+    _mark_sent(email_ids=[email_id], now=now)
     return OutboundEmail.State.SENT
 
 
-def _mark_sent(*, email_id: int, now: datetime) -> None:
+def deliver_batch(*, email_ids: list[int], now: datetime | None = None) -> dict[str, int]:
+    """Send these outbox rows, those still due: one claim for all, then each mail, then one
+    mark for all that the server accepted. Returns how many ended in each state.
+
+    For the few mails of one change (a new ticket's), sent at once: a long list would keep
+    its later rows' leases ticking while the earlier ones are sent (flush_outbox claims row
+    by row for that reason). Call it outside any transaction, like `deliver`.
+    """
+    now = resolve_now(now)
+    if not email_ids:
+        return {}
+    token = uuid.uuid4().hex
+    with transaction.atomic(durable=True):
+        OutboundEmail.objects.filter(claims.claimable(OutboundEmail, now), pk__in=email_ids).update(
+            state=OutboundEmail.State.SENDING,
+            claimed_at=now,
+            claimed_until=now + lease(),
+            claim_token=token,
+            attempts=F("attempts") + 1,
+        )
+        claimed = list(OutboundEmail.objects.filter(pk__in=email_ids, claim_token=token).order_by("pk"))
+    counts: dict[str, int] = {}
+    sent: list[int] = []
+    for email in claimed:
+        try:
+            _built(email).send(fail_silently=False)
+        except Exception as exc:  # this mail waits for a retry; the others go on
+            state = _record_failure(email=email, token=token, error=exc, now=now)
+            counts[state] = counts.get(state, 0) + 1
+        else:
+            sent.append(email.pk)
+    if sent:
+        _mark_sent(email_ids=sent, now=now)
+        counts[OutboundEmail.State.SENT] = len(sent)
+    return counts
+
+
+def _mark_sent(*, email_ids: list[int], now: datetime) -> None:
     # Unconditional on the claim: the server has the message, whichever worker holds the row
     # now, so marking it sent can only prevent a duplicate, never lose a mail.
     def mark() -> None:
-        OutboundEmail.objects.filter(pk=email_id).update(
+        OutboundEmail.objects.filter(pk__in=email_ids).update(
             state=OutboundEmail.State.SENT, sent_at=now, last_error="", claimed_until=None, claim_token=""
         )
 
     try:
         # Within half the lease, so no other worker has reclaimed the row meanwhile.
         retry_when_locked(
-            mark, what=f"mark outbound email {email_id} sent", attempts=12, budget=lease().total_seconds() / 2
+            mark,
+            what=f"mark outbound email {email_ids} sent",
+            attempts=12,
+            budget=lease().total_seconds() / 2,
         )
     except Exception:
         logger.critical(
             "outbound email %s was accepted by the SMTP server but could not be marked sent; "
             "it will be sent again when its lease runs out (same Message-ID)",
-            email_id,
+            email_ids,
         )
         raise
 

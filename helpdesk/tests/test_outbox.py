@@ -257,3 +257,57 @@ def test_delivery_refuses_to_hold_a_callers_transaction_open_while_talking_smtp(
     with transaction.atomic(), pytest.raises(RuntimeError, match="durable"):
         outbox.deliver(email_id=email.pk, now=monday_9am)
     assert mail.outbox == []
+
+
+def test_a_batch_is_claimed_and_marked_at_once_and_a_failing_mail_does_not_hold_back_the_others(monday_9am):
+    rows = [
+        outbox.queue_email(
+            to=[f"user{n}@example.com"],
+            subject=f"s{n}",
+            body="b",
+            kind=EmailKind.TICKET_RECEIVED,
+            now=monday_9am,
+        )
+        for n in range(3)
+    ]
+    real_send = outbox._BuiltOnce.send
+
+    def send(message, *args, **kwargs):
+        if message.to == ["user1@example.com"]:
+            raise ConnectionRefusedError("SMTP down")
+        return real_send(message, *args, **kwargs)
+
+    with mock.patch.object(outbox._BuiltOnce, "send", send):
+        counts = outbox.deliver_batch(email_ids=[row.pk for row in rows], now=monday_9am)
+    again = outbox.deliver_batch(email_ids=[row.pk for row in rows], now=monday_9am)
+
+    assert counts == {OutboundEmail.State.SENT: 2, OutboundEmail.State.PENDING: 1}
+    assert again == {}  # the sent ones are done, the failed one waits for its backoff
+    assert sorted(m.to[0] for m in mail.outbox) == ["user0@example.com", "user2@example.com"]
+    assert [OutboundEmail.objects.get(pk=row.pk).state for row in rows] == [
+        OutboundEmail.State.SENT,
+        OutboundEmail.State.PENDING,
+        OutboundEmail.State.SENT,
+    ]
+
+
+def test_mail_written_while_collecting_is_left_to_the_caller_not_queued_as_a_task(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as callbacks, outbox.collecting() as ids:
+        row = outbox.queue_email(to=["a@example.com"], subject="s", body="b", kind=EmailKind.TICKET_RECEIVED)
+    assert ids == [row.pk]
+    assert callbacks == []
+    outbox.deliver_batch(email_ids=ids)
+    assert [m.to for m in mail.outbox] == [["a@example.com"]]
+    assert OutboundEmail.objects.get(pk=row.pk).state == OutboundEmail.State.SENT
+
+
+def test_a_mail_is_built_once_and_sent_with_the_policy_its_backend_asks_for(monday_9am):
+    from email import policy
+
+    row = outbox.queue_email(to=["a@example.com"], subject="s", body="b", kind=EmailKind.TICKET_RECEIVED)
+    message = outbox._built(row)
+    tree = message.message()
+    assert message.message(policy=policy.SMTP) is tree
+    assert b"\r\n" in tree.as_bytes()  # written out with the SMTP policy's line ends

@@ -11,7 +11,10 @@ It takes every `db_worker` option and adds:
 - **statistics**: every `--optimize-interval` seconds (hourly by default), `PRAGMA optimize`
   refreshes the SQLite planner's stale statistics (`core.db_stats`; nothing on PostgreSQL,
   whose autovacuum does it);
-- **lock retries**: these duties retry with backoff on "database is locked".
+- **lock retries**: these duties retry with backoff on "database is locked";
+- **batches**: up to `--claim-batch` due tasks are claimed in one transaction and their
+  results recorded in one more (`helpdesk.services.task_batches`), instead of two write
+  transactions per task.
 
 A thread rather than a second process keeps one process (one log, one restart loop) per
 worker; the thread has its own database connection, and the outbox claim keeps it and the
@@ -26,12 +29,12 @@ from datetime import timedelta
 from django.core.management.base import CommandError
 from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
-from django_tasks_db.management.commands.db_worker import Worker
 
 from core.db_retry import retry_when_locked
 from core.db_stats import optimize
 from helpdesk.services.http_outbox import flush_http_outbox
 from helpdesk.services.outbox import flush_outbox
+from helpdesk.services.task_batches import DEFAULT_CLAIM_BATCH, BatchWorker
 from helpdesk.services.task_recovery import recover_abandoned_tasks
 
 logger = logging.getLogger("helpdesk.task_worker")
@@ -62,6 +65,12 @@ class Command(DbWorkerCommand):
             help="Seconds after which any RUNNING task counts as abandoned (default: %(default)s).",
         )
         parser.add_argument(
+            "--claim-batch",
+            type=int,
+            default=DEFAULT_CLAIM_BATCH,
+            help="Due tasks claimed (and their results recorded) per transaction (default: %(default)s).",
+        )
+        parser.add_argument(
             "--optimize-interval",
             type=float,
             default=3600.0,
@@ -69,12 +78,20 @@ class Command(DbWorkerCommand):
         )
 
     def handle(
-        self, *args, outbox_interval: float, stale_after: float, optimize_interval: float = 3600.0, **options
+        self,
+        *args,
+        outbox_interval: float,
+        stale_after: float,
+        optimize_interval: float = 3600.0,
+        claim_batch: int = DEFAULT_CLAIM_BATCH,
+        **options,
     ):
         if options["reload"]:
             raise CommandError("task_worker does not reload; use db_worker --reload while developing")
-        if outbox_interval < 0 or stale_after <= 0:
-            raise CommandError("--outbox-interval must be >= 0 and --stale-after positive")
+        if outbox_interval < 0 or stale_after <= 0 or claim_batch < 1:
+            raise CommandError(
+                "--outbox-interval must be >= 0, --stale-after positive and --claim-batch at least 1"
+            )
         self.configure_logging(options["verbosity"])
         worker_id = options["worker_id"]
         stale = timedelta(seconds=stale_after)
@@ -96,7 +113,8 @@ class Command(DbWorkerCommand):
             housekeeping.start()
         excluded = options["exclude_queues"]
         try:
-            worker = Worker(
+            worker = BatchWorker(
+                claim_batch=claim_batch,
                 queue_names=options["queue_name"].split(","),
                 interval=options["interval"],
                 batch=options["batch"],

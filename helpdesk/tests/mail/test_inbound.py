@@ -60,12 +60,13 @@ def test_a_gbk_mail_with_an_encoded_word_subject_opens_an_email_ticket_flagged_f
     assert "今天上午点击“生成凭证”后报错" in ticket.symptoms
     assert (ticket.channel, ticket.requester, ticket.category) == (Channel.EMAIL, li_na, mailbox.category)
     assert ticket.needs_details is True
-    asked = OutboundEmail.objects.get(ticket=ticket, kind=EmailKind.DETAILS_NEEDED)
+    # One mail to the requester: the receipt, which also asks for what is missing.
+    [asked] = OutboundEmail.objects.filter(ticket=ticket, to=[li_na.email])
+    assert asked.kind == EmailKind.DETAILS_NEEDED
     assert f"/tickets/{ticket.reference}/details/?k=" in asked.body
     assert asked.reply_to == addresses.reply_address(ticket)
     assert asked.headers["Auto-Submitted"] == "auto-generated"
-    received = OutboundEmail.objects.get(ticket=ticket, kind=EmailKind.TICKET_RECEIVED)
-    assert "Asia/Shanghai" in received.body  # the SLA promise in the requester's zone
+    assert "Asia/Shanghai" in asked.body  # the SLA promise in the requester's zone
 
 
 def test_the_same_message_id_twice_is_one_ticket_and_one_record(mailbox, li_na, monday_9am):
@@ -77,7 +78,7 @@ def test_the_same_message_id_twice_is_one_ticket_and_one_record(mailbox, li_na, 
     assert again.pk == first.pk
     assert Ticket.objects.count() == 1
     assert InboundMessage.objects.count() == 1
-    assert OutboundEmail.objects.filter(kind=EmailKind.TICKET_RECEIVED).count() == 1
+    assert OutboundEmail.objects.filter(kind=EmailKind.DETAILS_NEEDED).count() == 1
 
 
 def test_attachments_follow_the_attachment_rules_and_html_is_kept_as_text(mailbox, organization, monday_9am):
@@ -168,7 +169,7 @@ def test_the_agent_reply_mail_carries_the_signed_address_and_quotes_the_history(
     assert "请在科目表中启用 1122。" in agent_mail.body
     assert "> 今天上午点击“生成凭证”后报错" in agent_mail.body  # the request, quoted under the reply
     assert "Auto-Submitted" not in agent_mail.headers  # written by a person
-    root = OutboundEmail.objects.get(ticket=ticket, kind=EmailKind.TICKET_RECEIVED)
+    root = OutboundEmail.objects.get(ticket=ticket, kind=EmailKind.DETAILS_NEEDED)
     assert agent_mail.headers["In-Reply-To"] == root.message_id
 
 
@@ -210,7 +211,7 @@ def test_an_auto_reply_posts_nothing_and_triggers_no_mail(
     mailbox, ticket, monday_9am, django_capture_on_commit_callbacks
 ):
     before = OutboundEmail.objects.count()
-    received = OutboundEmail.objects.get(ticket=ticket, kind=EmailKind.TICKET_RECEIVED)
+    received = OutboundEmail.objects.get(ticket=ticket, kind=EmailKind.DETAILS_NEEDED)
     raw = eml("auto_reply", REPLY_TAG=reply_tag(ticket), IN_REPLY_TO=received.message_id)
 
     record = inbound.receive(mailbox=mailbox, raw=raw, now=monday_9am)
@@ -221,7 +222,7 @@ def test_an_auto_reply_posts_nothing_and_triggers_no_mail(
 
 
 def test_a_bounce_triggers_no_mail_and_is_noted_on_the_mail_that_bounced(mailbox, ticket, monday_9am):
-    received = OutboundEmail.objects.get(ticket=ticket, kind=EmailKind.TICKET_RECEIVED)
+    received = OutboundEmail.objects.get(ticket=ticket, kind=EmailKind.DETAILS_NEEDED)
     before = OutboundEmail.objects.count()
 
     record = inbound.receive(
@@ -278,7 +279,7 @@ def test_a_sender_over_the_rate_limit_is_held_without_any_mail(mailbox, li_na, m
     for number in range(3):
         raw = eml("new_request_gbk").replace(b"gbk.1@", f"gbk.1.{number}@".encode())
         outcomes.append(inbound.receive(mailbox=mailbox, raw=raw, now=monday_9am).outcome)
-    mails = OutboundEmail.objects.filter(kind=EmailKind.TICKET_RECEIVED).count()
+    mails = OutboundEmail.objects.filter(kind=EmailKind.DETAILS_NEEDED).count()
 
     assert outcomes == [Outcome.TICKET, Outcome.TICKET, Outcome.HELD]
     assert mails == 2
