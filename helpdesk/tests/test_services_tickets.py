@@ -65,8 +65,9 @@ def test_same_submission_key_twice_creates_one_ticket(monday_9am):
 # request's own share with the database task backend).
 # The announce task reads the ticket with its requester's organization and its category (their
 # mails need both), so rendering them costs no query. It also folds the ticket into the report
-# rollups (9 queries, which used to run after the request's commit and so went uncounted here).
-OPEN_TICKET_QUERIES = {"sqlite": 27, "postgresql": 25}
+# rollups (10 queries, which used to run after the request's commit and so went uncounted here;
+# one of them puts the open ticket in the dashboards' backlog table).
+OPEN_TICKET_QUERIES = {"sqlite": 28, "postgresql": 26}
 
 
 @pytest.mark.parametrize("earlier", [1, 20])
