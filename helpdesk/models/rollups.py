@@ -10,6 +10,21 @@ difference (helpdesk.services.rollups).
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The dimensions a breakdown groups by (query-parameter values, never translated); each has a
+# column on the backlog table and the rollups' `dimension` names them.
+BREAKDOWN_DIMENSIONS: tuple[str, ...] = (
+    "plan",
+    "team",
+    "agent",
+    "category",
+    "complexity",
+    "channel",
+    "organization",
+    "priority",
+    "hours",
+    "timezone",
+)
+
 # `team` column of rollup rows that count every ticket, whatever its team.
 ALL_TEAMS = 0
 
@@ -114,18 +129,7 @@ class ReportBacklog(models.Model):
                     fields=[name, "created_at", "first_response_due_at", "resolution_due_at"],
                     name=f"report_backlog_{name}",
                 )
-                for name in (
-                    "plan",
-                    "team",
-                    "agent",
-                    "category",
-                    "complexity",
-                    "channel",
-                    "organization",
-                    "priority",
-                    "hours",
-                    "timezone",
-                )
+                for name in BREAKDOWN_DIMENSIONS
             ),
         ]
 

@@ -31,26 +31,14 @@ from helpdesk.models import (
     TicketEvent,
     TicketReportState,
 )
-from helpdesk.models.rollups import ALL_TEAMS
+from helpdesk.models.rollups import ALL_TEAMS, BREAKDOWN_DIMENSIONS
 from helpdesk.sla import business_time
 from helpdesk.sla.calendars import load_calendars
 
 logger = logging.getLogger(__name__)
 
 # Breakdown dimensions (query-parameter values, never translated); "all" is the totals row.
-DIMENSIONS: tuple[str, ...] = (
-    "all",
-    "plan",
-    "team",
-    "agent",
-    "category",
-    "complexity",
-    "channel",
-    "organization",
-    "priority",
-    "hours",
-    "timezone",
-)
+DIMENSIONS: tuple[str, ...] = ("all", *BREAKDOWN_DIMENSIONS)
 # Arrivals by hour of week are only read for these (the heatmap); elsewhere they'd be rows nobody reads.
 ARRIVAL_DIMENSIONS = frozenset({"all", "team", "timezone"})
 # Statuses in which the resolution clock runs (pending_customer and on_hold pause it).
