@@ -1,5 +1,6 @@
 """Mail leaves through a real SMTP server started by the test (aiosmtpd), exactly once."""
 
+import os
 import socket
 from email import message_from_bytes, policy
 
@@ -21,12 +22,19 @@ class Collect:
         return "250 OK"
 
 
+# Each xdist worker takes its own ports: a server one worker starts must never be the "server
+# down" a test on the other worker relies on.
+_PORTS = {"gw0": range(2525, 2533), "gw1": range(2533, 2541)}.get(
+    os.environ.get("PYTEST_XDIST_WORKER", ""), range(2525, 2541)
+)
+
+
 def free_port() -> int:
-    for port in range(2525, 2541):
+    for port in _PORTS:
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) != 0:
                 return port
-    raise RuntimeError("no free port in 2525-2540")
+    raise RuntimeError(f"no free port in {_PORTS}")
 
 
 @pytest.fixture
