@@ -39,6 +39,8 @@ class Command(BaseCommand):
             call_command("seed_kb", stdout=self.stdout)
         if "seed_forum" in get_commands():
             call_command("seed_forum", stdout=self.stdout)
+        if "seed_chat" in get_commands():
+            call_command("seed_chat", stdout=self.stdout)
         if tickets:
             started = time.perf_counter()
             count = generate_tickets(
