@@ -69,7 +69,7 @@ def preset_days(preset: str, today: date) -> tuple[date, date]:
 
 
 class PeriodForm(forms.Form):
-    preset = forms.ChoiceField(label=gettext_lazy("Period"), choices=PRESETS, required=False)
+    preset = forms.ChoiceField(label=gettext_lazy("Period"), choices=PRESETS, required=False, initial="30d")
     start = forms.DateField(
         label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

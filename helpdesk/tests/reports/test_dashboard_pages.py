@@ -160,3 +160,13 @@ def test_the_custom_dates_report_csv_neutralises_formulas_too(client, manager, h
     labels = [row[0] for row in csv.reader(io.StringIO(response.content.decode("utf-8")[1:]))]
     assert '\'=HYPERLINK("http://x")' in labels
     assert not any(label.startswith("=") for label in labels)
+
+
+def test_the_period_chooser_shows_the_period_the_report_covers(client, manager, history):
+    """Opened without a choice, the report covers the last 30 days, and says so in the select."""
+    client.force_login(manager)
+
+    html = client.get(reverse("admin:reports_overview")).content.decode()
+
+    assert '<option value="30d" selected>' in html
+    assert html.count(" selected>") == 1
