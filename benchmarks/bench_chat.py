@@ -21,7 +21,6 @@ import asyncio
 import json
 import math
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,11 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from core.tests.subprocesses import free_port, start_daphne  # noqa: E402
 
 
 def nearest_rank(values: list[float], percent: float) -> float:
@@ -201,29 +196,7 @@ def start_servers(count: int, env: dict, var: Path) -> list[tuple[subprocess.Pop
     servers = []
     for n in range(count):
         port = free_port()
-        log = (var / f"daphne-{count}-{n}.log").open("w")
-        process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "daphne"),
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "config.asgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        servers.append((process, port))
-    for _process, port in servers:
-        for _ in range(300):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        servers.append((start_daphne(port, env=env, log=var / f"daphne-{count}-{n}.log"), port))
     return servers
 
 

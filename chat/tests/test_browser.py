@@ -3,26 +3,18 @@ serving the whole ASGI app (HTTP and websockets) on a demo database of its own."
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from core.tests.subprocesses import free_port, start_daphne, stop
 from helpdesk.tests.files import PNG
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "kuaixiang-demo"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -42,35 +34,14 @@ def chat_server(tmp_path_factory):
     manage = [sys.executable, "manage.py"]
     for command in (["migrate", "--noinput", "-v0"], ["seed_demo"], ["collectstatic", "--noinput", "-v0"]):
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = _free_port()
-    log = (var / "daphne.log").open("w")
-    daphne = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "daphne"),
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "config.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    port = free_port()
+    try:
+        daphne = start_daphne(port, env=env, log=var / "daphne.log")
+    except RuntimeError as exc:
+        pytest.fail(f"daphne did not start: {exc}")
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/account/login/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        daphne.terminate()
-        pytest.fail("daphne did not start: " + (var / "daphne.log").read_text())
     yield base, var
-    daphne.terminate()
-    daphne.wait(10)
+    stop(daphne, grace=10)
 
 
 def _customer(browser, base, language):

@@ -24,31 +24,24 @@ def _accepted(customer, category, agent, text="凭证过账失败"):
     return services.accept_chat(session=session, agent=agent)
 
 
-def test_a_connection_without_a_signed_in_user_is_refused(transactional_db):
+@pytest.mark.parametrize(
+    ("user", "where", "close_code"),
+    [
+        pytest.param(None, {}, CLOSE_UNAUTHENTICATED, id="nobody-signed-in"),
+        # Channels' origin check closes before any consumer runs, with the plain close code.
+        pytest.param("customer", {"origin": "https://evil.example"}, 1000, id="another-origin"),
+        pytest.param(
+            "customer", {"path": "/ws/chat/agent/"}, CLOSE_UNAUTHENTICATED, id="customer-on-agent-endpoint"
+        ),
+    ],
+)
+def test_connections_that_may_not_chat_are_refused(request, transactional_db, user, where, close_code):
+    user = request.getfixturevalue(user) if user else None
+
     async def body():
-        comm = communicator(None)
+        comm = communicator(user, **where)
         connected, code = await comm.connect()
-        assert not connected or code == CLOSE_UNAUTHENTICATED
-        await comm.disconnect()
-
-    run(body)
-
-
-def test_a_connection_from_another_origin_is_refused(customer):
-    async def body():
-        comm = communicator(customer, origin="https://evil.example")
-        connected, _code = await comm.connect()
-        assert not connected
-        await comm.disconnect()
-
-    run(body)
-
-
-def test_a_customer_cannot_use_the_agent_endpoint(customer):
-    async def body():
-        comm = communicator(customer, path="/ws/chat/agent/")
-        connected, code = await comm.connect()
-        assert not connected or code == CLOSE_UNAUTHENTICATED
+        assert (connected, code) == (False, close_code)
         await comm.disconnect()
 
     run(body)

@@ -12,18 +12,17 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
-import sys
 import tempfile
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from core.tests.subprocesses import free_port, start_daphne, wait_for_port
 
 from .conftest import session_cookie
 
@@ -34,12 +33,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # watcher's poll (nor by a connection's own refresh, CHAT_REFRESH_SECONDS below).
 POLL_SECONDS = "60"
 TIMEOUT = 10
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -72,25 +65,12 @@ def redis_url():
         stdout=subprocess.DEVNULL,
     )
     try:
-        _wait_for_port(port, server)
+        wait_for_port(port, server)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         server.terminate()
         server.wait(10)
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _wait_for_port(port: int, process: subprocess.Popen, *, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"process on port {port} exited with {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"nothing listens on port {port} after {seconds} s")
 
 
 def _database_url(workdir: Path) -> str:
@@ -126,22 +106,12 @@ def chat_servers(count: int, *, layer_url: str | None):
     env.pop("CHANNEL_REDIS_URL", None)
     if layer_url:
         env["CHANNEL_REDIS_URL"] = layer_url
-    daphne = str(Path(sys.executable).parent / "daphne")
     servers = []
     try:
         for n in range(count):
             port = free_port()
-            log = (workdir / f"daphne-{n}.log").open("w")
-            process = subprocess.Popen(
-                [daphne, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            servers.append((process, port, workdir / f"daphne-{n}.log"))
-        for process, port, _log in servers:
-            _wait_for_port(port, process)
+            log = workdir / f"daphne-{n}.log"
+            servers.append((start_daphne(port, env=env, log=log), port, log))
         yield [f"ws://127.0.0.1:{port}" for _p, port, _l in servers], workdir
     finally:
         for process, _port, _log in servers:

@@ -69,3 +69,44 @@ def stop(process: subprocess.Popen, *, grace: float = 15) -> int:
             process.kill()
             process.wait()
     return process.returncode
+
+
+def wait_for_port(port: int, process: subprocess.Popen, *, seconds: float = 90) -> None:
+    """Wait until something accepts connections on 127.0.0.1:`port`; fail early if
+    `process` (the server meant to listen there) exits first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process on port {port} exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on port {port} after {seconds} s")
+
+
+def start_daphne(port: int, *, env: dict[str, str], log: Path, seconds: float = 90) -> subprocess.Popen:
+    """daphne serving `config.asgi` (the chat's websockets) on 127.0.0.1:`port`, its output in
+    `log`; returns once it accepts connections. Stop it with `stop()`."""
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [
+                str(Path(PYTHON).parent / "daphne"),
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "config.asgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_port(port, process, seconds=seconds)
+    except RuntimeError as exc:
+        stop(process)
+        raise RuntimeError(f"{exc}\n{log.read_text()}") from None
+    return process
