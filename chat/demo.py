@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from helpdesk.models import Category, CustomerProfile, User
+from core import clock
+from helpdesk.models import Category, Channel, CustomerProfile, Status, User
+from helpdesk.services.conversation import record_agent_reply
 
 from . import services
 from .models import AgentAvailability, ChatSession
@@ -69,6 +71,11 @@ EXCHANGES_ZH = [
         "我这边看到授权已经成功了。",
     ),
 ]
+FOLLOW_UP_ZH = "您好，我回头确认了一下：这批凭证都已经在 ERP 里生成并记账，我先把工单解决了。如有问题直接回复即可重新打开。"
+FOLLOW_UP_EN = (
+    "Hello again, I checked afterwards: the vouchers are all posted in the ERP now, so I am resolving "
+    "this ticket. Reply to it if anything is still off and it reopens."
+)
 EXCHANGES_EN = [
     Exchange(
         "SAP rejects today's receipt vouchers (message F5 201, posting period not open)",
@@ -171,7 +178,19 @@ def _play(rng, asked, customer, profile, category, agents) -> int:
         at += timedelta(seconds=rng.randint(20, 180))
         services.post_message(session=session, author=author, body=text.format(n=number), now=at)
     at += timedelta(seconds=rng.randint(30, 240))
-    services.end_chat(session=session, actor=agent, resolve=rng.random() < 0.75, now=at)
+    resolved_in_chat = rng.random() < 0.75
+    services.end_chat(session=session, actor=agent, resolve=resolved_in_chat, now=at)
+    later = at + timedelta(hours=rng.uniform(1, 20))
+    if not resolved_in_chat and later < clock.now():  # the agent checked once more, then resolved it
+        session.refresh_from_db()
+        record_agent_reply(
+            ticket=session.ticket,
+            author=agent,
+            body=FOLLOW_UP_EN if english else FOLLOW_UP_ZH,
+            status=Status.RESOLVED,
+            channel=Channel.CHAT,
+            now=later,
+        )
     if rng.random() < 0.55:
         session.refresh_from_db()
         services.rate_chat(session=session, customer=customer, score=rng.choice([5, 5, 5, 4, 4, 3]))
