@@ -41,6 +41,8 @@ class Command(BaseCommand):
             call_command("seed_forum", stdout=self.stdout)
         if "seed_chat" in get_commands():
             call_command("seed_chat", stdout=self.stdout)
+        if "seed_portal" in get_commands():  # after the history and the KB: it reads both
+            call_command("seed_portal", stdout=self.stdout)
         if tickets:
             started = time.perf_counter()
             count = generate_tickets(
