@@ -18,7 +18,7 @@ so quoting them inside the query languages needs no escaping.
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import connection
@@ -29,9 +29,14 @@ from search.models import Collection, SearchDocument
 from .tokenize import Alternative
 
 COUNT_CAP = 1000
-# The ids-only ranking (agents' ticket search) ranks this many of the newest matches: enough
-# for any page an agent reads, and a bound on the work for a word in most documents.
+# The ids-only ranking (agents' ticket search) ranks the newest matches only: all of them
+# (up to this many) when the query's rarest term is this rare, so an error code's tickets
+# are all ranked; the newest COMMON_IDS_WINDOW when every term is common (凭证 is in every
+# ticket), which bounds the work for a word in most of a million documents.
 IDS_WINDOW = 5000
+COMMON_IDS_WINDOW = 1000
+# Relevance of the ranked window, per term: its idf times where the document has it.
+IDS_TITLE, IDS_TAGS, IDS_BODY = 5, 3, 1
 TABLE = SearchDocument._meta.db_table
 # Positions in a tsvector stop at 16383; a body longer than that still matches, it just
 # stops contributing positions.
@@ -45,6 +50,23 @@ VERY_COMMON_SHARE = 0.3
 PRUNE_FROM = 2000
 RARE, COMMON, VERY_COMMON = 0, 1, 2
 SUBWORDS_MATCH_FROM = 0.85  # tokenize.COMPOUND_WEIGHT: the word, or all its parts
+
+
+# A collection this large has its document frequencies estimated, not counted (counting a
+# token in most of a million documents reads all of them): SqliteBackend samples its newest
+# matches, PostgresBackend reads its planner statistics.
+ESTIMATE_FROM = 20_000
+DF_SAMPLE = 1000
+STATS_TTL_SECONDS = 60.0
+
+
+def estimated_frequency(sampled: int, span: int, documents: int) -> int:
+    """A common token's document frequency from its newest `sampled` matches spread over `span` ids.
+
+    Documents are numbered in the order they were first indexed and a token's share of the
+    newest ones is its share of all of them, near enough for an idf and a window size.
+    """
+    return max(sampled, min(documents, round(documents * sampled / max(span, 1))))
 
 
 # A collection this large is counted at most once a minute per process: its size only sets
@@ -77,6 +99,60 @@ class PlannedTerm:
     alternatives: tuple[Alternative, ...]
     common: tuple[int, ...]  # RARE, COMMON or VERY_COMMON per alternative
     idf: float
+    # How many documents may satisfy it (each alternative's rarest token, summed): what
+    # sizes the ids-only window.
+    df: int = 0
+
+
+def anywhere(terms: Sequence[PlannedTerm]) -> tuple[PlannedTerm, ...]:
+    """The terms matched in every column, however common: the ids-only ranking reads a window
+    of the newest matches, not a pool ranked by the database, so a common word need not be
+    kept to titles to bound the work, and a ticket that has it only in its description still
+    satisfies it (金蝶 is in the tags of half the tickets, in few titles)."""
+    out = []
+    for term in terms:
+        alternatives = term.alternatives
+        if any(a.weight >= SUBWORDS_MATCH_FROM and not a.synonym for a in alternatives):
+            # As in `matchable`: the word or all its parts, not a lone sub-word (收款 of 收款单).
+            alternatives = tuple(a for a in alternatives if a.weight >= SUBWORDS_MATCH_FROM or a.synonym)
+        # An alternative needing every token of another adds no document to an OR of both.
+        alternatives = tuple(
+            a
+            for a in alternatives
+            if not any(set(b.tokens) < set(a.tokens) and not b.prefix for b in alternatives)
+        )
+        out.append(replace(term, alternatives=alternatives, common=(RARE,) * len(alternatives)))
+    return tuple(out)
+
+
+def ids_window(terms: Sequence[PlannedTerm]) -> int:
+    """How many of the newest matches the ids-only ranking reads (see IDS_WINDOW)."""
+    rarest = min((t.df for t in terms), default=0)
+    return IDS_WINDOW if rarest <= IDS_WINDOW else COMMON_IDS_WINDOW
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """What orders the ids-only window: the typed phrase, then each term's place, then recency.
+
+    A document with the words as typed, in that order (the customer's phrase, an error code
+    of several tokens), comes before one with the same words scattered; then, per term, its
+    idf times IDS_TITLE, IDS_TAGS or IDS_BODY by where the document has it (every document of
+    the window has every term somewhere), in steps of IDS_STEP; equal steps go to the most
+    recently changed. Both databases compute exactly this, from the index alone: FTS5's bm25
+    counts every query word's documents by walking its whole doclist, which for a word in a
+    million documents cost tens of milliseconds however small the window.
+    """
+
+    phrase: tuple[str, ...]
+    terms: tuple[PlannedTerm, ...]
+
+    @staticmethod
+    def placing(term: PlannedTerm) -> tuple[Alternative, ...]:
+        """The alternatives whose place counts: a lone sub-word (收款 of 收款单) in the title
+        does not make the title about the word."""
+        whole = tuple(a for a in term.alternatives if a.weight >= SUBWORDS_MATCH_FROM or a.synonym)
+        return whole or term.alternatives
 
 
 def visible_documents(filters: Filters) -> QuerySet[SearchDocument]:
@@ -190,10 +266,14 @@ class SqliteBackend:
                 cursor.execute(f"DELETE FROM {table}")
 
     def document_frequencies(
-        self, tokens: Sequence[str], collection: str = Collection.CONTENT
+        self, tokens: Sequence[str], collection: str = Collection.CONTENT, documents: int = 0
     ) -> dict[str, int]:
+        """Documents of the collection holding each token; estimated from ESTIMATE_FROM
+        `documents` (the collection's size) on."""
         if not tokens:
             return {}
+        if documents >= ESTIMATE_FROM:
+            return self._sampled_frequencies(tokens, collection, documents)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT term, doc FROM {self.table(collection)}_vocab "
@@ -202,22 +282,66 @@ class SqliteBackend:
             )
             return dict(cursor.fetchall())
 
+    def _sampled_frequencies(self, tokens: Sequence[str], collection: str, documents: int) -> dict[str, int]:
+        """Each token's newest DF_SAMPLE matches: exact below that, estimated from their density above.
+
+        fts5vocab counts a token's documents by reading its whole doclist (11 ms for 凭证 and
+        生成 in a million tickets, 43 ms for a query of eleven tokens); the newest matches are
+        read backwards and stop at the sample.
+        """
+        table = self.table(collection)
+        newest = f"SELECT '', 0, (SELECT rowid FROM {table} ORDER BY rowid DESC LIMIT 1)"
+        samples = [
+            f"SELECT %s, count(*), min(rowid) FROM (SELECT rowid FROM {table} WHERE {table} MATCH %s "
+            f"ORDER BY rowid DESC LIMIT {DF_SAMPLE})"
+            for _ in tokens
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                " UNION ALL ".join([newest, *samples]),
+                [p for t in tokens for p in (t, f'"{t}"')],
+            )
+            rows = cursor.fetchall()
+        top = rows[0][2] or 0
+        return {
+            token: n if n < DF_SAMPLE else estimated_frequency(n, top - lowest + 1, documents)
+            for token, n, lowest in rows[1:]
+            if n
+        }
+
     COLUMNS = {RARE: "{title tags body}", COMMON: "{title tags}", VERY_COMMON: "{title}"}
 
     @classmethod
-    def _alternative(cls, alternative: Alternative, common: int) -> str:
-        columns = cls.COLUMNS[common]
+    def _alternative(cls, alternative: Alternative, common: int | None) -> str:
+        """The alternative as an FTS5 query, in the columns its commonness allows (None: any)."""
+        if common is None:
+            return cls._inner(alternative)
+        return f"{cls.COLUMNS[common]} : {cls._inner(alternative)}"
+
+    @staticmethod
+    def _inner(alternative: Alternative) -> str:
         quoted = [f'"{t}"' + (" *" if alternative.prefix else "") for t in alternative.tokens]
-        inner = quoted[0] if len(quoted) == 1 else "(" + " AND ".join(quoted) + ")"
-        return f"{columns} : {inner}"
+        return quoted[0] if len(quoted) == 1 else "(" + " AND ".join(quoted) + ")"
 
     @classmethod
     def match_expression(
-        cls, terms: Sequence[PlannedTerm], filters: Filters, *, require_all: bool, meta: bool = True
+        cls,
+        terms: Sequence[PlannedTerm],
+        filters: Filters,
+        *,
+        require_all: bool,
+        meta: bool = True,
+        columns: bool = True,
     ) -> str:
+        """The FTS5 query; `columns=False` matches every alternative in any column, with no
+        column filter (which makes FTS5 decode positions): only the meta column's vis_ and
+        kind_ tokens are there besides, and no query token is one of those."""
         groups = [
             "("
-            + " OR ".join(cls._alternative(a, c) for a, c in zip(t.alternatives, t.common, strict=True))
+            + " OR ".join(
+                cls._alternative(a, c if columns else None)
+                for a, c in zip(t.alternatives, t.common, strict=True)
+            )
             + ")"
             for t in terms
         ]
@@ -252,40 +376,72 @@ class SqliteBackend:
             several=len(matchable(terms)) > 1,
         )
 
-    # bm25 is negative, better is lower; relevance counts in steps of this much.
-    IDS_STEP = 0.5
+    # Relevance (Relevance: idf × place, summed) counts in steps of this much.
+    IDS_STEP = 1.0
 
-    def ranked_ids(self, terms: Sequence[PlannedTerm], filters: Filters, *, limit: int) -> list[str]:
-        """Object ids of documents satisfying every term: relevance in steps, then the most recent.
+    def ranked_ids(
+        self, terms: Sequence[PlannedTerm], filters: Filters, *, limit: int, phrase: Sequence[str] = ()
+    ) -> list[str]:
+        """Object ids of documents satisfying every term, by `Relevance`, then the most recent.
 
         One query, no document text read: for a filter over many documents (agents' ticket
-        search) where a page shows references, not snippets. Only the IDS_WINDOW most
-        recently indexed matches are ranked: FTS5 walks its doclist newest first and stops
-        there, so a word found in most of a million tickets costs what a rare one does.
+        search) where a page shows references, not snippets. Only the newest matches are
+        ranked (`ids_window`): FTS5 walks its doclist newest first and stops there. Each
+        relevance signal is one more FTS5 match of the same words narrowed to a column or to
+        the phrase, bounded to the window's rowids, so a word in most of a million tickets
+        costs about what a rare one does.
         """
         table = self.table(filters.collection)
         # Who may see it and which kinds are read off the window's rows, not matched: the meta
         # tokens are in every document, and intersecting their doclists costs more than the
         # words (25 ms each at a million tickets, against 0.1 ms for an error code).
-        expression = self.match_expression(terms, filters, require_all=True, meta=False)
+        terms = anywhere(terms)
+        everything = self.match_expression(terms, filters, require_all=True, meta=False, columns=False)
+        relevance = Relevance(tuple(phrase), terms)
+
+        def within(expression: str) -> str:
+            # Non-correlated: SQLite runs it once into a lookup table; the rowid bound keeps
+            # FTS5 inside the window, and the words of the whole query make it seek, not walk.
+            return (
+                f"(w.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s "
+                "AND rowid >= (SELECT min(id) FROM w)))"
+            ), f"({everything}) AND ({expression})"
+
+        signals: list[str] = []
+        params: list = []
+        if len(phrase) > 1:
+            phrase_sql, phrase_match = within('"' + " ".join(phrase) + '"')
+            signals.append(f"{phrase_sql} DESC")
+            params.append(phrase_match)
+        parts = []
+        for term in relevance.terms:
+            placing = relevance.placing(term)
+            title_sql, title_match = within(" OR ".join(f"{{title}} : {self._inner(a)}" for a in placing))
+            tags_sql, tags_match = within(" OR ".join(f"{{tags}} : {self._inner(a)}" for a in placing))
+            params += [title_match, tags_match]
+            parts.append(
+                f"{term.idf:.6f} * (CASE WHEN {title_sql} THEN {IDS_TITLE} "
+                f"WHEN {tags_sql} THEN {IDS_TAGS} ELSE {IDS_BODY} END)"
+            )
+        signals.append(f"round(({' + '.join(parts)}) / {self.IDS_STEP}) DESC")
         visibilities = ", ".join(["%s"] * len(filters.visibilities))
         kinds = f"AND d.kind IN ({', '.join(['%s'] * len(filters.kinds))}) " if filters.kinds else ""
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT d.object_id FROM (SELECT rowid AS id, bm25({table}, 5.0, 3.0, 1.0, 0.0) AS score "
-                f"FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s) f "
-                f"JOIN {TABLE} d ON d.id = f.id "
+                f"WITH w AS MATERIALIZED (SELECT rowid AS id FROM {table} WHERE {table} MATCH %s "
+                "ORDER BY rowid DESC LIMIT %s) "
+                f"SELECT d.object_id FROM w JOIN {TABLE} d ON d.id = w.id "
                 f"WHERE d.visibility IN ({visibilities}) {kinds}"
                 "AND (d.published_at IS NULL OR d.published_at <= %s) "
-                "ORDER BY round(f.score / %s), d.changed_at DESC, d.id DESC "
+                f"ORDER BY {''.join(s + ', ' for s in signals)}d.changed_at DESC, d.id DESC "
                 "LIMIT %s",
                 [
-                    expression,
-                    IDS_WINDOW,
+                    everything,
+                    ids_window(terms),
                     *filters.visibilities,
                     *filters.kinds,
                     filters.now,
-                    self.IDS_STEP,
+                    *params,
                     limit,
                 ],
             )
@@ -322,10 +478,22 @@ class PostgresBackend:
             cursor.execute(f"UPDATE {TABLE} SET search_vector = NULL")
 
     def document_frequencies(
-        self, tokens: Sequence[str], collection: str = Collection.CONTENT
+        self, tokens: Sequence[str], collection: str = Collection.CONTENT, documents: int = 0
     ) -> dict[str, int]:
+        """As SqliteBackend.document_frequencies. From ESTIMATE_FROM documents on, a token among
+        the planner's most common lexemes of the column (`pg_stats`, gathered by autovacuum)
+        takes its frequency from there and only the others are counted: those are rarer than
+        the least common of the list, so their count reads few rows off the GIN index. Counting
+        them all was a parallel scan of the table (1.3 s for 凭证 in a million tickets)."""
         if not tokens:
             return {}
+        found: dict[str, int] = {}
+        if documents >= ESTIMATE_FROM:
+            shares = self._common_lexemes()
+            found = {t: max(round(shares[t] * documents), 1) for t in tokens if t in shares}
+            tokens = [t for t in tokens if t not in shares]
+            if not tokens:
+                return found
         counts = ", ".join(["count(*) FILTER (WHERE search_vector @@ %s::tsquery)"] * len(tokens))
         quoted = [f"'{t}'" for t in tokens]
         # The collection is a literal so the planner picks that collection's partial index.
@@ -336,7 +504,27 @@ class PostgresBackend:
                 [*quoted, " | ".join(quoted)],
             )
             row = cursor.fetchone()
-        return {t: n for t, n in zip(tokens, row, strict=True) if n}
+        return found | {t: n for t, n in zip(tokens, row, strict=True) if n}
+
+    _stats: dict[str, tuple[dict[str, float], float]] = {}
+
+    @classmethod
+    def _common_lexemes(cls) -> dict[str, float]:
+        """The column's most common lexemes and the share of rows holding each (a minute old at most)."""
+        cached = cls._stats.get(connection.alias)
+        if cached is not None and time.monotonic() - cached[1] < STATS_TTL_SECONDS:
+            return cached[0]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'search_vector'",
+                [TABLE],
+            )
+            row = cursor.fetchone()
+        lexemes, shares = row or (None, None)
+        common = dict(zip(lexemes or (), shares or (), strict=False))
+        cls._stats[connection.alias] = (common, time.monotonic())
+        return common
 
     WEIGHT_FLAGS = {RARE: "", COMMON: "AB", VERY_COMMON: "A"}
 
@@ -379,19 +567,60 @@ class PostgresBackend:
             )
             return [row[0] for row in cursor.fetchall()]
 
-    # ts_rank_cd × idf is positive, better is higher; relevance counts in steps of this much.
-    IDS_STEP = 0.05
+    IDS_STEP = SqliteBackend.IDS_STEP
 
-    def ranked_ids(self, terms: Sequence[PlannedTerm], filters: Filters, *, limit: int) -> list[str]:
-        """As SqliteBackend.ranked_ids: every term, the IDS_WINDOW newest matches, relevance in steps,
-        then the most recent."""
-        rank, where, params = self._query(terms, filters, every=True)
+    @staticmethod
+    def _any_of(alternatives: Sequence[Alternative], weight: str = "") -> str:
+        suffix = f":{weight}" if weight else ""
+        return " | ".join(
+            "(" + " & ".join(f"'{t}'{':*' if a.prefix else ''}{suffix}" for t in a.tokens) + ")"
+            for a in alternatives
+        )
+
+    def ranked_ids(
+        self, terms: Sequence[PlannedTerm], filters: Filters, *, limit: int, phrase: Sequence[str] = ()
+    ) -> list[str]:
+        """As SqliteBackend.ranked_ids: every term in any field, the newest `ids_window` matches,
+        ordered by the same `Relevance`, then the most recent.
+
+        The window is read newest first and stops at its size: for common words PostgreSQL
+        walks the primary key backwards checking each row's vector (the first rows match), for
+        a rare one it reads the collection's GIN index and sorts what it found; the relevance
+        is computed on the window's rows only (ts_rank_cd over every match was most of the time).
+        """
+        terms = anywhere(terms)
+        relevance = Relevance(tuple(phrase), terms)
+        everything = " & ".join(f"({self._any_of(t.alternatives)})" for t in terms)
+        signals: list[str] = []
+        params: list = []
+        if len(phrase) > 1:
+            signals.append("(w.v @@ %s::tsquery) DESC")
+            params.append(" <-> ".join(f"'{t}'" for t in phrase))
+        parts = []
+        for term in relevance.terms:
+            placing = relevance.placing(term)
+            parts.append(
+                f"{term.idf:.6f} * (CASE WHEN w.v @@ %s::tsquery THEN {IDS_TITLE} "
+                f"WHEN w.v @@ %s::tsquery THEN {IDS_TAGS} ELSE {IDS_BODY} END)"
+            )
+            params += [self._any_of(placing, "A"), self._any_of(placing, "B")]
+        signals.append(f"round((({' + '.join(parts)}) / {self.IDS_STEP})::numeric) DESC")
+        where = [
+            "d.search_vector @@ %s::tsquery",
+            f"d.collection = '{checked_collection(filters.collection)}'",
+            f"d.visibility IN ({', '.join(['%s'] * len(filters.visibilities))})",
+            "(d.published_at IS NULL OR d.published_at <= %s)",
+        ]
+        where_params: list = [everything, *filters.visibilities, filters.now]
+        if filters.kinds:
+            where.append(f"d.kind IN ({', '.join(['%s'] * len(filters.kinds))})")
+            where_params.extend(filters.kinds)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT object_id FROM (SELECT d.object_id, d.id, d.changed_at, ({rank}) AS score "
-                f"FROM {TABLE} d WHERE {where} ORDER BY d.id DESC LIMIT %s) AS hits "
-                "ORDER BY round((score / %s)::numeric) DESC, changed_at DESC NULLS LAST, id DESC LIMIT %s",
-                [*params, IDS_WINDOW, self.IDS_STEP, limit],
+                "SELECT w.object_id FROM (SELECT d.object_id, d.id, d.changed_at, d.search_vector AS v "
+                f"FROM {TABLE} d WHERE {' AND '.join(where)} ORDER BY d.id DESC LIMIT %s) AS w "
+                f"ORDER BY {''.join(s + ', ' for s in signals)}w.changed_at DESC NULLS LAST, w.id DESC LIMIT %s",
+                [*where_params, ids_window(terms), *params, limit],
             )
             return [row[0] for row in cursor.fetchall()]
 
