@@ -92,17 +92,38 @@ def agent():
 
 
 def ticket_search() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from search.models import Collection
     from search.selectors import matching_ids
 
     staff = agent()
     for title, query in QUERIES:
-        measure(
-            f"{title} ({query})",
-            lambda q=query: matching_ids(
+
+        def run(q=query):
+            return matching_ids(
                 query=q, user=staff, collection=Collection.TICKETS, kinds=["ticket"], limit=500
-            ),
-        )
+            )
+
+        measure(f"{title} ({query})", run)
+        with CaptureQueriesContext(connection) as captured:
+            run()
+        print(f"      plan of the ids query: {plan_summary(captured.captured_queries[-1]['sql'])}")
+
+
+def plan_summary(sql: str) -> str:
+    """The scans of the ids query's plan, one line (what test_ids_search_plans.py pins)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            lines = [str(row[-1]) for row in cursor.fetchall()]
+            return "; ".join(line for line in lines if "SCAN" in line or "TEMP" in line)
+        cursor.execute(f"EXPLAIN {sql}")
+        lines = [row[0].strip().lstrip("-> ").split("  (")[0] for row in cursor.fetchall()]
+        return " > ".join(line for line in lines if "Scan" in line or "Limit" in line or line[:4] == "Sort")
 
 
 def kb_search() -> None:
