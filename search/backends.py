@@ -33,8 +33,8 @@ COUNT_CAP = 1000
 # (up to this many) when the query's rarest term is this rare, so an error code's tickets
 # are all ranked; the newest COMMON_IDS_WINDOW when every term is common (凭证 is in every
 # ticket), which bounds the work for a word in most of a million documents.
-IDS_WINDOW = 5000
-COMMON_IDS_WINDOW = 1000
+IDS_WINDOW = 1000
+COMMON_IDS_WINDOW = 500
 # Relevance of the ranked window, per term: its idf times where the document has it.
 IDS_TITLE, IDS_TAGS, IDS_BODY = 5, 3, 1
 TABLE = SearchDocument._meta.db_table
