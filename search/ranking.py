@@ -159,7 +159,7 @@ def ranked_ids(parsed: ParsedQuery, filters: backends.Filters, *, limit: int) ->
         return []
     if not all(corpus.df.get(t) for t in phrase):
         phrase = ()
-    return backend.ranked_ids(planned, filters, limit=limit, phrase=phrase)
+    return backend.ranked_ids(planned, filters, limit=limit, phrase=phrase, documents=corpus.documents)
 
 
 def did_you_mean(parsed: ParsedQuery, filters: backends.Filters) -> str:

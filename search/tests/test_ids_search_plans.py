@@ -34,7 +34,9 @@ def tickets():
         DocumentData(
             doc_type="ticket",
             object_id=str(n),
-            title=f"KX-{n:06d} 凭证生成失败" if n % 3 else f"KX-{n:06d} 打印模板 ERR-{n}",
+            title=f"KX-{n:06d} 凭证生成失败" + (" 打印模板" if n == 5 else "")
+            if n % 10
+            else f"KX-{n:06d} 打印模板 ERR-{n}",
             url=f"/t/{n}/",
             kind="ticket",
             kind_label="ticket",
@@ -72,14 +74,39 @@ TICKETS_BY_INDEX = ("search_vector_tickets_gin", "Index Cond: ((collection)::tex
 QUERIES = {"凭证生成失败": PKEY_BACKWARDS, "ERR-1200": TICKETS_BY_INDEX, "客户反馈 ERR-300": TICKETS_BY_INDEX}
 
 
+@pytest.fixture
+def common_at_this_size(monkeypatch):
+    """Window and span as a million tickets make them, for a table of 1,500: 凭证生成失败 (in
+    1,350) is a common query, read over the newest ids only."""
+    monkeypatch.setattr(backends, "COMMON_IDS_WINDOW", 100)
+    monkeypatch.setattr(backends, "IDS_SPAN_FACTOR", 2)
+
+
 @pytest.mark.parametrize("query", QUERIES)
-def test_the_window_of_newest_matches_is_read_by_index_and_ranked_alone(tickets, query):
+def test_the_window_of_newest_matches_is_read_by_index_and_ranked_alone(tickets, common_at_this_size, query):
     sql = ids_query(query)
     assert "bm25" not in sql and "ts_rank" not in sql
     if connection.vendor == "sqlite":
         check_sqlite(sqlite_plan(sql))
     else:
+        # Common words are matched row by row over the newest ids (no GIN condition), rare
+        # ones through the index.
+        assert ("ts_match_vq" in sql) == (QUERIES[query] == PKEY_BACKWARDS)
         check_postgresql(pg_plan(sql), QUERIES[query])
+
+
+def test_common_words_seldom_together_are_still_found_however_old(tickets, common_at_this_size, monkeypatch):
+    # 失败 (1,350 tickets) and 打印 (151) are both common here, and together only in the
+    # oldest ticket but one: not among the newest ids, so PostgreSQL reads the index after all.
+    monkeypatch.setattr(backends, "IDS_WINDOW", 100)
+    monkeypatch.setattr(backends, "IDS_SPAN_FACTOR", 1)  # the newest 993 ids
+    agent = get_user_model().objects.create(email="plan-seldom@example.com", is_staff=True)
+    with CaptureQueriesContext(connection) as captured:
+        found = matching_ids(query="失败 打印", user=agent, collection=Collection.TICKETS, now=NOW)
+    assert found == ["5"]
+    windows = [q["sql"] for q in captured.captured_queries if "OVER ()" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert len(windows) == 2 and "ts_match_vq" in windows[0] and "ts_match_vq" not in windows[1]
 
 
 def check_sqlite(plan: list[str]) -> None:
@@ -116,6 +143,8 @@ def check_postgresql(plan: str, scans: tuple[str, ...]) -> None:
     # Limit over an index read: never a scan of the table, never a sort of every match.
     window = next(i for i, line in enumerate(lines) if "Subquery Scan on w" in line)
     assert "Limit" in lines[window + 1], plan
+    if scans == PKEY_BACKWARDS:
+        assert "Index Cond: (id > " in plan, plan  # only the newest ids
     below = "\n".join(lines[window + 1 :])
     assert any(scan in below for scan in scans), plan
     assert "Seq Scan" not in plan, plan
