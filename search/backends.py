@@ -391,7 +391,8 @@ class SqliteBackend:
         phrase: Sequence[str] = (),
         documents: int = 0,
     ) -> list[str]:
-        """Object ids of documents satisfying every term, by `Relevance`, then the most recent.
+        """Object ids of documents satisfying every term, by `Relevance`, then the most recent
+        (`documents`, the collection's size, is for PostgreSQL's span; FTS5 needs none).
 
         One query, no document text read: for a filter over many documents (agents' ticket
         search) where a page shows references, not snippets. Only the newest matches are
@@ -580,11 +581,14 @@ class PostgresBackend:
 
     @staticmethod
     def _any_of(alternatives: Sequence[Alternative], weight: str = "") -> str:
-        suffix = f":{weight}" if weight else ""
-        return " | ".join(
-            "(" + " & ".join(f"'{t}'{':*' if a.prefix else ''}{suffix}" for t in a.tokens) + ")"
-            for a in alternatives
-        )
+        """A tsquery satisfied by any of the alternatives (each needing all its tokens), in the
+        field of `weight` (A title, B tags) when given."""
+
+        def lexeme(token: str, prefix: bool) -> str:
+            flags = ("*" if prefix else "") + weight
+            return f"'{token}'" + (f":{flags}" if flags else "")
+
+        return " | ".join("(" + " & ".join(lexeme(t, a.prefix) for t in a.tokens) + ")" for a in alternatives)
 
     def ranked_ids(
         self,
