@@ -35,11 +35,16 @@ COUNT_CAP = 1000
 # ticket), which bounds the work for a word in most of a million documents.
 IDS_WINDOW = 1000
 COMMON_IDS_WINDOW = 500
+# SQLite asks a relevance question alone (not with the whole query) over a window spanning
+# fewer ids than this.
+IDS_NARROW_SPAN = 20_000
 # PostgreSQL walks common words' matches over this many times the newest ids their
 # frequency needs for a window (PostgresBackend.ranked_ids).
 IDS_SPAN_FACTOR = 4
-# Relevance of the ranked window, per term: its idf times where the document has it.
+# Relevance of the ranked window, per term: its idf times where the document has it, in
+# steps of IDS_STEP.
 IDS_TITLE, IDS_TAGS, IDS_BODY = 5, 3, 1
+IDS_STEP = 1.0
 TABLE = SearchDocument._meta.db_table
 # Positions in a tsvector stop at 16383; a body longer than that still matches, it just
 # stops contributing positions.
@@ -149,6 +154,12 @@ class Relevance:
 
     phrase: tuple[str, ...]
     terms: tuple[PlannedTerm, ...]
+
+    def placed(self) -> tuple[PlannedTerm, ...]:
+        """The terms whose place can move a document by half a step or more: a word in nearly
+        every document (收款单, 生成 in the demo's million) has an idf near 0, and asking
+        where it is would cost two more index reads for nothing."""
+        return tuple(t for t in self.terms if t.idf * (IDS_TITLE - IDS_BODY) >= IDS_STEP / 2)
 
     @staticmethod
     def placing(term: PlannedTerm) -> tuple[Alternative, ...]:
@@ -379,9 +390,6 @@ class SqliteBackend:
             several=len(matchable(terms)) > 1,
         )
 
-    # Relevance (Relevance: idf × place, summed) counts in steps of this much.
-    IDS_STEP = 1.0
-
     def ranked_ids(
         self,
         terms: Sequence[PlannedTerm],
@@ -409,31 +417,35 @@ class SqliteBackend:
         everything = self.match_expression(terms, filters, require_all=True, meta=False, columns=False)
         relevance = Relevance(tuple(phrase), terms)
 
-        def within(expression: str) -> str:
-            # Non-correlated: SQLite runs it once into a lookup table; the rowid bound keeps
-            # FTS5 inside the window, and the words of the whole query make it seek, not walk.
+        def within(expression: str) -> tuple[str, list[str]]:
+            # Non-correlated: SQLite runs it once into a lookup table, and the rowid bound keeps
+            # FTS5 inside the window. Over a window of few ids (common words) the question alone
+            # is cheapest; over a wide one (a rare word among common ones) it goes with the
+            # whole query, whose rare word makes FTS5 seek rather than walk the common ones.
             return (
-                f"(w.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s "
+                f"(w.id IN (SELECT rowid FROM {table} WHERE {table} MATCH (SELECT CASE WHEN "
+                f"max(id) - min(id) < {IDS_NARROW_SPAN} THEN %s ELSE %s END FROM w) "
                 "AND rowid >= (SELECT min(id) FROM w)))"
-            ), f"({everything}) AND ({expression})"
+            ), [expression, f"({everything}) AND ({expression})"]
 
         signals: list[str] = []
         params: list = []
         if len(phrase) > 1:
             phrase_sql, phrase_match = within('"' + " ".join(phrase) + '"')
             signals.append(f"{phrase_sql} DESC")
-            params.append(phrase_match)
+            params += phrase_match
         parts = []
-        for term in relevance.terms:
+        for term in relevance.placed():
             placing = relevance.placing(term)
             title_sql, title_match = within(" OR ".join(f"{{title}} : {self._inner(a)}" for a in placing))
             tags_sql, tags_match = within(" OR ".join(f"{{tags}} : {self._inner(a)}" for a in placing))
-            params += [title_match, tags_match]
+            params += [*title_match, *tags_match]
             parts.append(
                 f"{term.idf:.6f} * (CASE WHEN {title_sql} THEN {IDS_TITLE} "
                 f"WHEN {tags_sql} THEN {IDS_TAGS} ELSE {IDS_BODY} END)"
             )
-        signals.append(f"round(({' + '.join(parts)}) / {self.IDS_STEP}) DESC")
+        if parts:
+            signals.append(f"round(({' + '.join(parts)}) / {IDS_STEP}) DESC")
         visibilities = ", ".join(["%s"] * len(filters.visibilities))
         kinds = f"AND d.kind IN ({', '.join(['%s'] * len(filters.kinds))}) " if filters.kinds else ""
         with connection.cursor() as cursor:
@@ -577,8 +589,6 @@ class PostgresBackend:
             )
             return [row[0] for row in cursor.fetchall()]
 
-    IDS_STEP = SqliteBackend.IDS_STEP
-
     @staticmethod
     def _any_of(alternatives: Sequence[Alternative], weight: str = "") -> str:
         """A tsquery satisfied by any of the alternatives (each needing all its tokens), in the
@@ -634,14 +644,15 @@ class PostgresBackend:
             signals.append("(w.v @@ %s::tsquery) DESC")
             params.append(" <-> ".join(f"'{t}'" for t in phrase))
         parts = []
-        for term in relevance.terms:
+        for term in relevance.placed():
             placing = relevance.placing(term)
             parts.append(
                 f"{term.idf:.6f} * (CASE WHEN w.v @@ %s::tsquery THEN {IDS_TITLE} "
                 f"WHEN w.v @@ %s::tsquery THEN {IDS_TAGS} ELSE {IDS_BODY} END)"
             )
             params += [self._any_of(placing, "A"), self._any_of(placing, "B")]
-        signals.append(f"round((({' + '.join(parts)}) / {self.IDS_STEP})::numeric) DESC")
+        if parts:
+            signals.append(f"round((({' + '.join(parts)}) / {IDS_STEP})::numeric) DESC")
         return "".join(s + ", " for s in signals) + "w.changed_at DESC NULLS LAST, w.id DESC", params
 
     def _window(

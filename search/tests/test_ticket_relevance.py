@@ -22,6 +22,14 @@ from .conftest import NOW
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True, params=["narrow", "wide"])
+def window_span(request, monkeypatch):
+    """SQLite asks each relevance question alone over a window of few ids and with the whole
+    query over a wide one: both ways must give the same order."""
+    if request.param == "wide":
+        monkeypatch.setattr(backends, "IDS_NARROW_SPAN", 0)
+
+
 @pytest.fixture
 def agent():
     return get_user_model().objects.create(email="agent-relevance@example.com", is_staff=True)
