@@ -43,7 +43,7 @@ QUERIES = [
     ("two words", "银行回单 不一致"),
     ("an error code and a common word", "35001 凭证"),
     ("an ERP system and a symptom", "金蝶 未生成"),
-    ("a pasted sentence (eight terms)", "打开收款单生成凭证时提示凭证未生成"),
+    ("a pasted description, six terms", "收款单生成凭证失败 科目不存在"),
 ]
 COPY_COLUMNS = (
     "id", "doc_type", "object_id", "title", "url", "kind", "kind_label", "visibility", "text",
