@@ -107,9 +107,17 @@ class PlannedTerm:
     alternatives: tuple[Alternative, ...]
     common: tuple[int, ...]  # RARE, COMMON or VERY_COMMON per alternative
     idf: float
-    # How many documents may satisfy it (each alternative's rarest token, summed): what
-    # sizes the ids-only window.
+    # How many documents may satisfy it (each satisfying alternative's rarest token, summed):
+    # what sizes the ids-only window.
     df: int = 0
+
+
+def satisfying(alternatives: Sequence[Alternative]) -> tuple[Alternative, ...]:
+    """As in `matchable`: the word or all its parts satisfy a term, a lone sub-word (收款 of
+    收款单) does not, when the word can."""
+    if any(a.weight >= SUBWORDS_MATCH_FROM and not a.synonym for a in alternatives):
+        return tuple(a for a in alternatives if a.weight >= SUBWORDS_MATCH_FROM or a.synonym)
+    return tuple(alternatives)
 
 
 def anywhere(terms: Sequence[PlannedTerm]) -> tuple[PlannedTerm, ...]:
@@ -119,10 +127,7 @@ def anywhere(terms: Sequence[PlannedTerm]) -> tuple[PlannedTerm, ...]:
     satisfies it (金蝶 is in the tags of half the tickets, in few titles)."""
     out = []
     for term in terms:
-        alternatives = term.alternatives
-        if any(a.weight >= SUBWORDS_MATCH_FROM and not a.synonym for a in alternatives):
-            # As in `matchable`: the word or all its parts, not a lone sub-word (收款 of 收款单).
-            alternatives = tuple(a for a in alternatives if a.weight >= SUBWORDS_MATCH_FROM or a.synonym)
+        alternatives = satisfying(term.alternatives)
         # An alternative needing every token of another adds no document to an OR of both.
         alternatives = tuple(
             a

@@ -93,7 +93,9 @@ def plan(parsed: ParsedQuery, corpus: Corpus) -> list[backends.PlannedTerm] | No
             for a in known
         )
         idf = max(a.weight * corpus.idf(a) for a in known)
-        df = sum(min(corpus.df.get(t, 0) for t in a.tokens) for a in known if not a.prefix)
+        df = sum(
+            min(corpus.df.get(t, 0) for t in a.tokens) for a in backends.satisfying(known) if not a.prefix
+        )
         df = corpus.documents if any(a.prefix for a in known) else min(df, corpus.documents)
         planned.append(backends.PlannedTerm(tuple(known), common, idf, df))
     return planned
