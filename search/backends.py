@@ -521,6 +521,7 @@ class PostgresBackend:
             tokens = [t for t in tokens if t not in shares]
             if not tokens:
                 return found
+            return found | self._sampled_frequencies(tokens, collection, documents)
         counts = ", ".join(["count(*) FILTER (WHERE search_vector @@ %s::tsquery)"] * len(tokens))
         quoted = [f"'{t}'" for t in tokens]
         # The collection is a literal so the planner picks that collection's partial index.
@@ -532,6 +533,28 @@ class PostgresBackend:
             )
             row = cursor.fetchone()
         return found | {t: n for t, n in zip(tokens, row, strict=True) if n}
+
+    def _sampled_frequencies(self, tokens: Sequence[str], collection: str, documents: int) -> dict[str, int]:
+        """Up to DF_SAMPLE matches of each token off the GIN index: exact below that, else
+        estimated from the ids they spread over. A token missing from the statistics' list
+        can still be in a tenth of the rows when that list is short (95 lexemes in the demo's
+        million, the least common of them in 14 %): counting it read 140,000 rows (120 ms)."""
+        collection = checked_collection(collection)
+        # No ORDER BY: a Limit over the bitmap the GIN index gives stops after the sample,
+        # where an order by id would tempt the planner into walking the primary key.
+        samples = [
+            f"(SELECT %s, count(*), max(id) - min(id) + 1 FROM (SELECT id FROM {TABLE} "
+            f"WHERE collection = '{collection}' AND search_vector @@ %s::tsquery LIMIT {DF_SAMPLE}) AS sample)"
+            for _ in tokens
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(samples), [p for t in tokens for p in (t, f"'{t}'")])
+            rows = cursor.fetchall()
+        return {
+            token: n if n < DF_SAMPLE else estimated_frequency(n, span, documents)
+            for token, n, span in rows
+            if n
+        }
 
     _stats: dict[str, tuple[dict[str, float], float]] = {}
 
