@@ -4,7 +4,9 @@ Each half stores the tokens of `search.tokenize` as they are (never through a te
 parser, whose idea of a word depends on locale) and answers three questions for the ranker:
 how many documents there are, in how many of them each token occurs (for idf), and which
 documents are the best candidates for a query. The final order is not theirs: it is
-computed in `search.scoring` from the stored tokens, so both databases agree.
+computed in `search.scoring` from the stored tokens, so both databases agree. The ids-only
+ranking (agents' ticket search, `ranked_ids`) reads no tokens: it orders a bounded window of
+the newest matches by `Relevance`, questions both databases answer alike from their index.
 
 Each collection (`search.models.Collection`: public content, tickets) has an index of its own:
 an FTS5 table per collection on SQLite, a partial GIN index per collection on PostgreSQL, and
