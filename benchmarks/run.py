@@ -19,6 +19,7 @@ BENCHES = [
     ("Managers' dashboards, 90 days (BENCH_TICKETS, default 1,000,000)", "bench_reports.py"),
     ("Load: 8 clients submitting and replying for 30 s on SQLite (scripts/run.sh)", "bench_load.py"),
     ("Scale: pages and submissions at BENCH_TICKETS tickets, SQLite and PostgreSQL", "bench_scale.py"),
+    ("Agents' ticket search at BENCH_TICKETS tickets (search)", "bench_ticket_search.py"),
     ("Live chat: 200 websocket connections, one daphne process and two over Redis (chat)", "bench_chat.py"),
 ]
 

@@ -20,7 +20,7 @@ from search.models import SearchDocument, Synonym
 from . import backends, scoring
 from .query import ParsedQuery, parse
 from .scoring import Candidate, Corpus, Scored
-from .tokenize import clean, is_cjk
+from .tokenize import clean, is_cjk, normalise_for_index
 
 # Candidates weighed per query: enough for the first pages; deeper pages widen it.
 POOL = 50
@@ -73,9 +73,10 @@ def parse_query(query: str, *, prefix_last: bool = True) -> ParsedQuery:
     return parse(query, synonyms=synonym_groups(), prefix_last=prefix_last)
 
 
-def corpus_for(parsed: ParsedQuery, backend, collection: str) -> Corpus:
-    df = backend.document_frequencies(sorted(parsed.tokens), collection)
-    return Corpus(documents=backends.count_documents(collection), df=df)
+def corpus_for(parsed: ParsedQuery, backend, collection: str, extra: frozenset[str] = frozenset()) -> Corpus:
+    documents = backends.count_documents(collection)
+    df = backend.document_frequencies(sorted(parsed.tokens | extra), collection, documents)
+    return Corpus(documents=documents, df=df)
 
 
 def plan(parsed: ParsedQuery, corpus: Corpus) -> list[backends.PlannedTerm] | None:
@@ -92,7 +93,11 @@ def plan(parsed: ParsedQuery, corpus: Corpus) -> list[backends.PlannedTerm] | No
             for a in known
         )
         idf = max(a.weight * corpus.idf(a) for a in known)
-        planned.append(backends.PlannedTerm(tuple(known), common, idf))
+        df = sum(
+            min(corpus.df.get(t, 0) for t in a.tokens) for a in backends.satisfying(known) if not a.prefix
+        )
+        df = corpus.documents if any(a.prefix for a in known) else min(df, corpus.documents)
+        planned.append(backends.PlannedTerm(tuple(known), common, idf, df))
     return planned
 
 
@@ -143,12 +148,20 @@ def rank(
 
 
 def ranked_ids(parsed: ParsedQuery, filters: backends.Filters, *, limit: int) -> list[str]:
-    """Object ids of the documents that satisfy every term, by relevance then recency (no text read)."""
+    """Object ids of the documents that satisfy every term, by relevance then recency (no text read).
+
+    The typed text analysed as a document's is (`normalise_for_index`) is the phrase that
+    ranks first: the same words in the same place in a document give the same tokens.
+    """
     backend = backends.for_connection()
-    planned = plan(parsed, corpus_for(parsed, backend, filters.collection))
+    phrase = tuple(normalise_for_index(parsed.text).split())
+    corpus = corpus_for(parsed, backend, filters.collection, frozenset(phrase))
+    planned = plan(parsed, corpus)
     if not planned or len(planned) < len(parsed.terms):
         return []
-    return backend.ranked_ids(planned, filters, limit=limit)
+    if not all(corpus.df.get(t) for t in phrase):
+        phrase = ()
+    return backend.ranked_ids(planned, filters, limit=limit, phrase=phrase, documents=corpus.documents)
 
 
 def did_you_mean(parsed: ParsedQuery, filters: backends.Filters) -> str:

@@ -7,8 +7,9 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -130,7 +131,13 @@ class TicketAdmin(KxModelAdmin):
         if pk is not None:
             # A bare number may be a reference or text (an error code, a voucher number).
             ids.append(pk)
-        return queryset.filter(pk__in=ids), False
+        found = queryset.filter(pk__in=ids)
+        if ORDER_VAR in request.GET:
+            return found, False
+        # The index's order (relevance, then recency) is the queue's unless the agent sorts
+        # (the changelist orders before it searches, so the order is set here).
+        rank = Case(*(When(pk=i, then=Value(n)) for n, i in enumerate(ids)), default=Value(len(ids)))
+        return found.annotate(kx_search_rank=rank).order_by("kx_search_rank", "-pk"), False
 
     def action_checkbox(self, obj: Ticket):
         # The same input Django renders, without a widget and its template per row: on a

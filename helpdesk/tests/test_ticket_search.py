@@ -56,6 +56,18 @@ def test_admin_search_uses_the_index_and_keeps_references_and_emails(client, age
         assert [t.pk for t in rows] == [ticket.pk], term
 
 
+def test_the_queue_lists_a_text_search_by_relevance_unless_the_agent_sorts(client, agent):
+    phrase = submit(subject="收款单报错", details={"symptoms": "客户说凭证生成失败，科目 1122 不存在。"})
+    # Newer, with the same words scattered: the index ranks it after the customer's phrase.
+    scattered = submit(subject="生成凭证时失败", details={"symptoms": "点击生成凭证后提示失败，重试后正常。"})
+    client.force_login(agent)
+    response = client.get("/admin/helpdesk/ticket/", {"q": "凭证生成失败"})
+    assert [t.pk for t in response.context["cl"].result_list] == [phrase.pk, scattered.pk]
+    # Sorted by reference (column 1), the agent's order wins.
+    response = client.get("/admin/helpdesk/ticket/", {"q": "凭证生成失败", "o": "-1"})
+    assert [t.pk for t in response.context["cl"].result_list] == [scattered.pk, phrase.pk]
+
+
 def test_a_merged_ticket_leaves_the_index_and_its_words_move_to_the_survivor(
     agent, django_capture_on_commit_callbacks
 ):

@@ -224,8 +224,10 @@ def test_rebuilding_the_full_text_side_keeps_each_document_in_its_collection(bot
 
 def test_ticket_ids_rank_only_the_newest_matches_of_a_very_common_word(both, doc, monkeypatch):
     # A word in most of a million tickets: the ranking reads a bounded window of the newest
-    # matches (here three), so the oldest match is left out however relevant it is.
-    monkeypatch.setattr(backends, "IDS_WINDOW", 3)
+    # matches (here three, the term being in more documents than IDS_WINDOW), so the oldest
+    # match is left out however relevant it is.
+    monkeypatch.setattr(backends, "IDS_WINDOW", 2)
+    monkeypatch.setattr(backends, "COMMON_IDS_WINDOW", 3)
     for n in range(3, 6):
         doc(
             f"KX-00000{n} 打印问题",
