@@ -69,6 +69,16 @@ def index_ticket(ticket: Ticket) -> None:
     index_documents([ticket_document(ticket, messages)])
 
 
+def index_tickets_with_messages(tickets: Iterable[Ticket]) -> None:
+    """(Re)index these tickets with their whole conversations, in one read of their messages
+    and one write of the index; call inside the writing transaction."""
+    tickets = list(tickets)
+    messages: dict[int, list[str]] = {ticket.pk: [] for ticket in tickets}
+    for ticket_id, body in TicketMessage.objects.filter(ticket__in=tickets).values_list("ticket_id", "body"):
+        messages[ticket_id].append(body)
+    index_documents([ticket_document(ticket, messages[ticket.pk]) for ticket in tickets])
+
+
 def schedule_reindex(ticket: Ticket) -> None:
     """Reindex the ticket with its whole conversation in the background, after commit.
 
