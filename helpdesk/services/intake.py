@@ -321,6 +321,7 @@ def announce_new_tickets(*, tickets: Sequence[tuple[int, list[str]]]) -> list[bo
             rollups.fold_tickets(loaded)  # idempotent; the watcher's sweep catches a miss
         announced = set(
             OutboundEmail.objects.filter(ticket__in=loaded.keys(), kind__in=notifications.RECEIPT_KINDS)
+            .order_by()
             .values_list("ticket_id", flat=True)
             .distinct()
         )
