@@ -52,6 +52,7 @@ from helpdesk.models import (
 from helpdesk.quality import QualityReport, score_description
 from helpdesk.search import index_tickets_with_messages
 from helpdesk.selectors.reference import reference_data
+from helpdesk.selectors.tickets import ticket_with_key
 from helpdesk.sla import clock
 
 from . import notifications, outbox, rollups, staging
@@ -221,7 +222,7 @@ def open_ticket(
     """
     now = resolve_now(now)
     if idempotency_key is not None:
-        existing = Ticket.objects.filter(submission_key=idempotency_key).first()
+        existing = ticket_with_key(idempotency_key)
         if existing is not None:
             return existing
     policy = policy or CHANNEL_POLICY.get(channel, IntakePolicy.REFUSE_VAGUE)
