@@ -50,10 +50,11 @@ from helpdesk.models import (
     User,
 )
 from helpdesk.quality import QualityReport, score_description
-from helpdesk.search import index_tickets_with_messages
+from helpdesk.search import analyse_tickets
 from helpdesk.selectors.reference import reference_data
 from helpdesk.selectors.tickets import ticket_with_key
 from helpdesk.sla import clock
+from search.services import write_documents
 
 from . import notifications, outbox, rollups, staging
 from .attachments import store_attachment
@@ -309,7 +310,9 @@ def announce_new_tickets(*, tickets: Sequence[tuple[int, list[str]]]) -> list[bo
     for each pair, what `announce_new_ticket` would have returned.
     """
     loaded = Ticket.objects.select_related(*ANNOUNCED_RELATIONS).in_bulk([pk for pk, _ in tickets])
-    # Rendering is the slow part: done here, SQLite's write lock is not held meanwhile.
+    # Rendering and the search analysis are the slow part: done here, before the write
+    # transaction, so SQLite's write lock is not held meanwhile.
+    documents = analyse_tickets(loaded.values())
     mails = {
         pk: notifications.new_ticket_mails(loaded[pk], missing=missing, now=loaded[pk].created_at)
         for pk, missing in tickets
@@ -318,7 +321,7 @@ def announce_new_tickets(*, tickets: Sequence[tuple[int, list[str]]]) -> list[bo
     queued: set[int] = set()
     with outbox.collecting() as email_ids, transaction.atomic():
         if loaded:
-            index_tickets_with_messages(loaded.values())
+            write_documents(documents)
             rollups.fold_tickets(loaded)  # idempotent; the watcher's sweep catches a miss
         announced = set(
             OutboundEmail.objects.filter(ticket__in=loaded.keys(), kind__in=notifications.RECEIPT_KINDS)
