@@ -16,6 +16,11 @@ What a batch changes, and why it is safe:
   recorded runs again harmlessly.
 - A worker stopped (SIGTERM) between two tasks of a batch records the ones it ran and puts
   the others back in the queue, without counting the claim against them.
+- Tasks with a group runner (`helpdesk.tasks.GROUP_RUNNERS`: the new tickets' announce
+  tasks) run as one call when a claim holds several of them, so their work shares one read,
+  one write transaction and one mail delivery. A group whose call raises runs task by task
+  (its transaction rolled back, nothing half done), so a bad task fails alone. With
+  `max_tasks` (a test or a one-off run) tasks always run one by one.
 - Results are written a batch late, at most `claim_batch` tasks' time. Keep batches small
   when several workers share the queue (PostgreSQL): a claimed task waits for its batch.
 """
