@@ -17,9 +17,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from helpdesk.models import Ticket, TicketMessage
-from search.models import Collection
+from search.models import Collection, SearchDocument
 from search.selectors import matching_ids
-from search.services import DocumentData, index_documents, remove_document
+from search.services import DocumentData, analyse_documents, index_documents, remove_document
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,17 @@ def index_ticket(ticket: Ticket) -> None:
     """(Re)index one ticket with its whole conversation; call inside the writing transaction."""
     messages = TicketMessage.objects.filter(ticket=ticket).values_list("body", flat=True)
     index_documents([ticket_document(ticket, messages)])
+
+
+def analyse_tickets(tickets: Iterable[Ticket]) -> list[SearchDocument]:
+    """These tickets' index rows with their whole conversations (one read of their messages),
+    analysed but not stored: call it before the write transaction and store the rows with
+    `search.services.write_documents` inside it (the tokenizer is the slow part of indexing)."""
+    tickets = list(tickets)
+    messages: dict[int, list[str]] = {ticket.pk: [] for ticket in tickets}
+    for ticket_id, body in TicketMessage.objects.filter(ticket__in=tickets).values_list("ticket_id", "body"):
+        messages[ticket_id].append(body)
+    return analyse_documents([ticket_document(ticket, messages[ticket.pk]) for ticket in tickets])
 
 
 def schedule_reindex(ticket: Ticket) -> None:

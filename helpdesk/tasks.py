@@ -20,6 +20,12 @@ def announce_new_ticket(*, ticket_id: int, missing: list[str]) -> bool:
     return intake.announce_new_ticket(ticket_id=ticket_id, missing=missing)
 
 
+def announce_new_tickets(calls: list[dict]) -> list[bool]:
+    """Several `announce_new_ticket` tasks claimed together: one transaction and one delivery
+    of their mails for all (services.task_batches runs them so)."""
+    return intake.announce_new_tickets(tickets=[(call["ticket_id"], call["missing"]) for call in calls])
+
+
 @task()
 def optimize_database() -> bool:
     """Refresh stale planner statistics (`PRAGMA optimize` on SQLite; PostgreSQL's
@@ -77,3 +83,7 @@ def deliver_outbound_request(*, request_id: int) -> str:
 @task()
 def flush_http_outbox() -> dict[str, int]:
     return http_outbox.flush_http_outbox()
+
+
+# Tasks the worker runs together when one claim holds several (services/task_batches.py).
+GROUP_RUNNERS = {announce_new_ticket.module_path: announce_new_tickets}

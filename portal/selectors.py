@@ -63,7 +63,7 @@ def submitted_ticket(*, user: User, submission_key: uuid.UUID | None) -> Ticket 
     """The ticket this user already created with this key (a resubmitted form), if any."""
     if submission_key is None:
         return None
-    return Ticket.objects.filter(submission_key=submission_key, requester=user).first()
+    return ticket_selectors.ticket_with_key(submission_key, requester=user)
 
 
 # --- One ticket ----------------------------------------------------------------------------

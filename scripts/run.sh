@@ -49,10 +49,14 @@ trap cleanup INT TERM EXIT
 # was running when it died (helpdesk/services/task_recovery.py).
 # TASK_WORKERS=N starts N of them (scaled out on PostgreSQL; SQLite has one write lock).
 HOST_ID="$(hostname -s 2>/dev/null || echo local)"
+# The task workers run at a lower CPU priority (WORKER_NICE, 0 turns it off): during a burst
+# the web workers get the cores to accept requests, and the workers catch up afterwards
+# (their work is queued in the database; docs/operations.md, "Submissions").
+WORKER_NICE=${WORKER_NICE:-10}
 for n in $(seq 1 "${TASK_WORKERS:-1}"); do
   WORKER_ID="${HOST_ID:0:48}-worker-$n"
   LOG="$VAR/worker.log"; [[ $n == 1 ]] || LOG="$VAR/worker-$n.log"
-  supervise task_worker "$LOG" \
+  supervise task_worker "$LOG" nice -n "$WORKER_NICE" \
     $PY manage.py task_worker --queue-name default --interval 1 --outbox-interval 10 --worker-id "$WORKER_ID" &
   supervisors+=($!)
 done

@@ -189,8 +189,29 @@ UPDATED_FIELDS = [
 ]  # fmt: skip
 
 
+def analyse_documents(
+    entries: Iterable[DocumentData], *, now: datetime | None = None
+) -> list[SearchDocument]:
+    """The index rows of these documents, analysed but not stored: the slow half of indexing
+    (the tokenizer), for a caller that runs it before its write transaction, so SQLite's
+    write lock is not held meanwhile, and stores the rows with `write_documents` inside it."""
+    now = resolve_now(now)
+    return [_document(e, now) for e in entries]
+
+
+@transaction.atomic
+def write_documents(rows: Sequence[SearchDocument]) -> int:
+    """Add or replace rows made by `analyse_documents`; returns how many were written."""
+    for start in range(0, len(rows), BATCH):
+        _write_batch(list(rows[start : start + BATCH]))
+    return len(rows)
+
+
 def _index_batch(batch: list[DocumentData], now: datetime) -> int:
-    rows = [_document(e, now) for e in batch]
+    return _write_batch([_document(e, now) for e in batch])
+
+
+def _write_batch(rows: list[SearchDocument]) -> int:
     SearchDocument.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["doc_type", "object_id"], update_fields=UPDATED_FIELDS
     )

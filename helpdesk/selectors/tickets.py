@@ -1,5 +1,7 @@
 """Who may see which tickets and files."""
 
+import uuid
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -84,3 +86,11 @@ def request_files(ticket: Ticket, *, internal: bool) -> list[Attachment]:
 
 def audit_trail(ticket: Ticket) -> list[TicketEvent]:
     return list(ticket.events.select_related("actor").order_by("created_at", "pk"))
+
+
+def ticket_with_key(key: uuid.UUID, **filters) -> Ticket | None:
+    """The ticket created with this idempotency key (and `filters`), if any. Nearly every
+    lookup finds none, so it reads the id alone (a ticket row has some sixty columns to turn
+    into a model, which cost more than the query) and the row only on a hit."""
+    pk = Ticket.objects.filter(submission_key=key, **filters).values_list("pk", flat=True).first()
+    return None if pk is None else Ticket.objects.get(pk=pk)

@@ -25,7 +25,7 @@ nothing twice.
 """
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -43,15 +43,18 @@ from helpdesk.models import (
     DESCRIPTION_FIELDS,
     Category,
     Channel,
+    OutboundEmail,
     Priority,
     Ticket,
     TicketEvent,
     User,
 )
 from helpdesk.quality import QualityReport, score_description
-from helpdesk.search import index_ticket
+from helpdesk.search import analyse_tickets
 from helpdesk.selectors.reference import reference_data
+from helpdesk.selectors.tickets import ticket_with_key
 from helpdesk.sla import clock
+from search.services import write_documents
 
 from . import notifications, outbox, rollups, staging
 from .attachments import store_attachment
@@ -220,7 +223,7 @@ def open_ticket(
     """
     now = resolve_now(now)
     if idempotency_key is not None:
-        existing = Ticket.objects.filter(submission_key=idempotency_key).first()
+        existing = ticket_with_key(idempotency_key)
         if existing is not None:
             return existing
     policy = policy or CHANNEL_POLICY.get(channel, IntakePolicy.REFUSE_VAGUE)
@@ -291,28 +294,54 @@ def announce_new_ticket(*, ticket_id: int, missing: list[str]) -> bool:
     are written in this task's transaction and sent after its commit (outbox.deliver_batch);
     one not sent then (the worker died, the server was down) goes with the periodic flush.
     """
+    return announce_new_tickets(tickets=[(ticket_id, missing)])[0]
+
+
+# What the worker reads of a new ticket for its index document, rollups and mails.
+ANNOUNCED_RELATIONS = ("requester__customer_profile__organization", "organization", "team", "category")
+
+
+def announce_new_tickets(*, tickets: Sequence[tuple[int, list[str]]]) -> list[bool]:
+    """`announce_new_ticket` for several tickets at once, as the task worker runs the announce
+    tasks it claimed together (helpdesk/services/task_batches.py): one read of the tickets,
+    their mails rendered before the write transaction, then one transaction that indexes
+    them, folds them into the rollups and queues their mails, and after its commit one
+    delivery of all those mails. `tickets` holds (ticket id, missing) pairs; the result says,
+    for each pair, what `announce_new_ticket` would have returned.
+    """
+    loaded = Ticket.objects.select_related(*ANNOUNCED_RELATIONS).in_bulk([pk for pk, _ in tickets])
+    # Rendering and the search analysis are the slow part: done here, before the write
+    # transaction, so SQLite's write lock is not held meanwhile.
+    documents = analyse_tickets(loaded.values())
+    mails = {
+        pk: notifications.new_ticket_mails(loaded[pk], missing=missing, now=loaded[pk].created_at)
+        for pk, missing in tickets
+        if pk in loaded
+    }
+    queued: set[int] = set()
     with outbox.collecting() as email_ids, transaction.atomic():
-        ticket = (
-            Ticket.objects.select_related(
-                "requester__customer_profile__organization", "organization", "team", "category"
-            )
-            .filter(pk=ticket_id)
-            .first()
+        if loaded:
+            write_documents(documents)
+            rollups.fold_tickets(loaded)  # idempotent; the watcher's sweep catches a miss
+        announced = set(
+            OutboundEmail.objects.filter(ticket__in=loaded.keys(), kind__in=notifications.RECEIPT_KINDS)
+            .order_by()
+            .values_list("ticket_id", flat=True)
+            .distinct()
         )
-        if ticket is None:
-            return False
-        index_ticket(ticket)
-        rollups.fold_tickets([ticket.pk])  # idempotent; the watcher's sweep catches a miss
-        if ticket.emails.filter(kind__in=notifications.RECEIPT_KINDS).exists():
-            return False
-        now = ticket.created_at
-        if missing:  # one mail: the receipt that also asks for what is missing
-            notifications.details_needed(ticket, missing=missing, now=now)
-        else:
-            notifications.ticket_received(ticket, now=now)
-        notifications.team_new_ticket(ticket, now=now)
+        for pk, ticket_mails in mails.items():
+            if pk in announced:
+                continue
+            for mail in ticket_mails:
+                outbox.queue_email(**mail)
+            announced.add(pk)  # a ticket listed twice is announced once
+            queued.add(pk)
         transaction.on_commit(partial(_send_new_ticket_mails, email_ids), robust=True)
-    return True
+    results = []
+    for pk, _missing in tickets:
+        results.append(pk in queued)
+        queued.discard(pk)  # the same ticket listed again was not announced again
+    return results
 
 
 def _send_new_ticket_mails(email_ids: list[int]) -> None:

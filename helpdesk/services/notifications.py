@@ -70,7 +70,7 @@ def _thread_headers(ticket: Ticket) -> dict[str, str]:
     return {"In-Reply-To": root, "References": root} if root else {}
 
 
-def _queue(
+def _prepare(
     *,
     kind: EmailKind,
     recipients: list[str],
@@ -80,7 +80,8 @@ def _queue(
     not_before: datetime | None = None,
     now: datetime | None = None,
     thread: bool = False,
-) -> None:
+) -> dict:
+    """A mail rendered and ready to queue: `queue_email`'s keyword arguments."""
     reply_to = reply_address(ticket) if kind in REPLYABLE_KINDS else ""
     subject, body = _render(kind, language, {"ticket": ticket, "reply_to": reply_to, **context})
     headers = {"X-Kuaixiang-Ticket": ticket.reference}
@@ -88,17 +89,21 @@ def _queue(
         headers["Auto-Submitted"] = "auto-generated"
     if thread:
         headers.update(_thread_headers(ticket))
-    queue_email(
-        to=recipients,
-        subject=subject,
-        body=body,
-        kind=kind,
-        ticket=ticket,
-        reply_to=reply_to,
-        headers=headers,
-        not_before=not_before,
-        now=now,
-    )
+    return {
+        "to": recipients,
+        "subject": subject,
+        "body": body,
+        "kind": kind,
+        "ticket": ticket,
+        "reply_to": reply_to,
+        "headers": headers,
+        "not_before": not_before,
+        "now": now,
+    }
+
+
+def _queue(**mail) -> None:
+    queue_email(**_prepare(**mail))
 
 
 # Which profile switch silences which mail to a customer; a kind not listed is always sent.
@@ -148,8 +153,8 @@ def _queue_to_customers(
         )
 
 
-def ticket_received(ticket: Ticket, *, now: datetime | None = None) -> None:
-    _queue(
+def _received(ticket: Ticket, *, now: datetime | None) -> dict:
+    return _prepare(
         kind=EmailKind.TICKET_RECEIVED,
         recipients=[ticket.requester.email],
         language=language_of(ticket.requester),
@@ -159,6 +164,10 @@ def ticket_received(ticket: Ticket, *, now: datetime | None = None) -> None:
     )
 
 
+def ticket_received(ticket: Ticket, *, now: datetime | None = None) -> None:
+    queue_email(**_received(ticket, now=now))
+
+
 def _team_recipients(team) -> list[str]:
     """The team's shared mailbox, else every active member."""
     if team.email:
@@ -166,11 +175,8 @@ def _team_recipients(team) -> list[str]:
     return list(team.members.filter(is_active=True).values_list("email", flat=True))
 
 
-def details_needed(ticket: Ticket, *, missing: list[str], now: datetime | None = None) -> None:
-    """The receipt of a request that lacks details: its reference and SLA promise, one line
-    per gap in `missing` (already translated), the link to complete it, and how to follow
-    and answer it. A new ticket's only mail to its requester when details are missing."""
-    _queue(
+def _details_needed(ticket: Ticket, *, missing: list[str], now: datetime | None) -> dict:
+    return _prepare(
         kind=EmailKind.DETAILS_NEEDED,
         recipients=[ticket.requester.email],
         language=language_of(ticket.requester),
@@ -184,18 +190,39 @@ def details_needed(ticket: Ticket, *, missing: list[str], now: datetime | None =
     )
 
 
-def team_new_ticket(ticket: Ticket, *, now: datetime | None = None) -> None:
+def details_needed(ticket: Ticket, *, missing: list[str], now: datetime | None = None) -> None:
+    """The receipt of a request that lacks details: its reference and SLA promise, one line
+    per gap in `missing` (already translated), the link to complete it, and how to follow
+    and answer it. A new ticket's only mail to its requester when details are missing."""
+    queue_email(**_details_needed(ticket, missing=missing, now=now))
+
+
+def _team_new_ticket(ticket: Ticket, *, now: datetime | None) -> dict | None:
     if ticket.team is None:
-        return
-    recipients = _team_recipients(ticket.team)
-    _queue(
+        return None
+    return _prepare(
         kind=EmailKind.TEAM_NEW_TICKET,
-        recipients=recipients,
+        recipients=_team_recipients(ticket.team),
         language=settings.LANGUAGE_CODE,
         ticket=ticket,
         context={},
         now=now,
     )
+
+
+def team_new_ticket(ticket: Ticket, *, now: datetime | None = None) -> None:
+    mail = _team_new_ticket(ticket, now=now)
+    if mail is not None:
+        queue_email(**mail)
+
+
+def new_ticket_mails(ticket: Ticket, *, missing: list[str], now: datetime | None = None) -> list[dict]:
+    """A new ticket's mails, rendered but not queued (`queue_email`'s keyword arguments each),
+    so the task worker renders them before its write transaction: the receipt (the one that
+    also lists what is `missing`, when something is) and the team's "new ticket"."""
+    receipt = _details_needed(ticket, missing=missing, now=now) if missing else _received(ticket, now=now)
+    team = _team_new_ticket(ticket, now=now)
+    return [receipt] if team is None else [receipt, team]
 
 
 def ticket_reopened(ticket: Ticket, message: TicketMessage, *, now: datetime | None = None) -> None:

@@ -31,7 +31,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
@@ -268,14 +268,31 @@ def deliver_batch(*, email_ids: list[int], now: datetime | None = None) -> dict[
         claimed = list(OutboundEmail.objects.filter(pk__in=email_ids, claim_token=token).order_by("pk"))
     counts: dict[str, int] = {}
     sent: list[int] = []
-    for email in claimed:
-        try:
-            _built(email).send(fail_silently=False)
-        except Exception as exc:  # this mail waits for a retry; the others go on
+    if not claimed:
+        return counts
+    # One connection (one SMTP session) for the batch instead of one per mail.
+    connection = mailers.default
+    try:
+        connection.open()
+    except Exception as exc:  # the server is down: every mail waits for a retry
+        for email in claimed:
             state = _record_failure(email=email, token=token, error=exc, now=now)
             counts[state] = counts.get(state, 0) + 1
-        else:
-            sent.append(email.pk)
+        return counts
+    try:
+        for email in claimed:
+            try:
+                connection.send_messages([_built(email)])
+            except Exception as exc:  # this mail waits for a retry; the others go on
+                state = _record_failure(email=email, token=token, error=exc, now=now)
+                counts[state] = counts.get(state, 0) + 1
+            else:
+                sent.append(email.pk)
+    finally:
+        try:
+            connection.close()
+        except Exception:  # the mails it took are sent; a failed QUIT changes nothing
+            logger.warning("closing the mail connection failed", exc_info=True)
     if sent:
         _mark_sent(email_ids=sent, now=now)
         counts[OutboundEmail.State.SENT] = len(sent)

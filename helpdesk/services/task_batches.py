@@ -16,6 +16,11 @@ What a batch changes, and why it is safe:
   recorded runs again harmlessly.
 - A worker stopped (SIGTERM) between two tasks of a batch records the ones it ran and puts
   the others back in the queue, without counting the claim against them.
+- Tasks with a group runner (`helpdesk.tasks.GROUP_RUNNERS`: the new tickets' announce
+  tasks) run as one call when a claim holds several of them, so their work shares one read,
+  one write transaction and one mail delivery. A group whose call raises runs task by task
+  (its transaction rolled back, nothing half done), so a bad task fails alone. With
+  `max_tasks` (a test or a one-off run) tasks always run one by one.
 - Results are written a batch late, at most `claim_batch` tasks' time. Keep batches small
   when several workers share the queue (PostgreSQL): a claimed task waits for its batch.
 """
@@ -38,6 +43,17 @@ from core.db_retry import retry_when_locked
 logger = logging.getLogger("helpdesk.task_worker")
 
 DEFAULT_CLAIM_BATCH = 10
+
+
+def group_runners() -> dict:
+    """Tasks that run together when a batch holds several of them: task path → a function
+    taking each task's keyword arguments (a list) and returning each one's value (a list,
+    in the same order). Each must do exactly what running the tasks one by one would."""
+    from helpdesk.tasks import GROUP_RUNNERS
+
+    return GROUP_RUNNERS
+
+
 RESULT_FIELDS = ["status", "return_value", "finished_at", "exception_class_path", "traceback"]
 
 
@@ -113,13 +129,58 @@ class BatchWorker(Worker):
 
     def run_batch(self, batch: Batch) -> None:
         try:
+            grouped = self.run_grouped(batch) if self.max_tasks is None else set()
             for task in batch.claimed:
+                if task.pk in grouped:
+                    continue
                 if not self.running or (self.max_tasks is not None and self._run_tasks >= self.max_tasks):
                     break
                 self.run_task(task)
                 batch.done.append(task)
         finally:  # also on SystemExit from a signal between two tasks
             self.record(batch)
+
+    def run_grouped(self, batch: Batch) -> set:
+        """Run together the claimed tasks that have a group runner (`group_runners`), one
+        call per task path; returns the pks of the tasks that ran so. A group whose runner
+        raises is left to run task by task, so one bad task fails alone."""
+        groups: dict[str, list[DBTaskResult]] = {}
+        for task in batch.claimed:
+            if task.task_path in group_runners() and not task.task_result.args:
+                groups.setdefault(task.task_path, []).append(task)
+        ran: set = set()
+        for path, tasks in groups.items():
+            if len(tasks) < 2 or not self.running:
+                continue
+            if self.run_group(tasks, group_runners()[path]):
+                batch.done += tasks
+                ran.update(task.pk for task in tasks)
+        return ran
+
+    def run_group(self, tasks: list[DBTaskResult], runner) -> bool:
+        """One call of `runner` for these tasks; their outcome noted on each row, unsaved."""
+        try:
+            self.running_task = True
+            for task in tasks:
+                task_started.send(sender=type(task.task.get_backend()), task_result=task.task_result)
+            values = runner([task.task_result.kwargs for task in tasks])
+            json.dumps(values)
+        except Exception:
+            logger.exception(
+                "running tasks %s together failed; running them one by one", [str(t.pk) for t in tasks]
+            )
+            return False
+        finally:
+            self.running_task = False
+        finished = now()
+        for task, value in zip(tasks, values, strict=True):
+            task.status = TaskResultStatus.SUCCESSFUL
+            task.return_value = value
+            task.exception_class_path = ""
+            task.traceback = ""
+            task.finished_at = finished
+            self._run_tasks += 1
+        return True
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         """Run one task and note its outcome on the row, unsaved (`record` saves the batch)."""

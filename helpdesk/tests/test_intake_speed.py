@@ -128,3 +128,19 @@ def test_the_reference_data_is_rebuilt_when_another_process_bumps_the_version(ca
 
     assert reference.reference_data() is not data
     assert {t.name for t in reference.reference_data().teams} >= {"renamed without a signal"}
+
+
+def test_the_idempotency_lookup_reads_only_the_id_unless_a_ticket_has_the_key(
+    category, django_assert_num_queries
+):
+    from helpdesk.selectors.tickets import ticket_with_key
+
+    ticket = submit(
+        requester=CustomerFactory(), category=category, submission_key="5f0c2a4e-3b1d-4c6e-8a7f-9d2e1b0c4a6f"
+    )
+
+    with django_assert_num_queries(1) as miss:
+        assert ticket_with_key("0b1e3b7a-6d1c-4a5e-9a41-6f0c8b4e2d10") is None
+    with django_assert_num_queries(2):
+        assert ticket_with_key(ticket.submission_key) == ticket
+    assert miss.captured_queries[0]["sql"].startswith('SELECT "helpdesk_ticket"."id" AS "pk" FROM')

@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail.backends import locmem
 from django.db import OperationalError, transaction
 from django.db.models import QuerySet
 
@@ -14,6 +15,9 @@ from helpdesk.services import claims, outbox
 from helpdesk.tests.factories import submit
 
 pytestmark = pytest.mark.django_db
+
+# Where a mail leaves in the tests (the locmem mailer), for `deliver` and `deliver_batch` alike.
+SEND = "django.core.mail.backends.locmem.EmailBackend.send_messages"
 
 
 def test_mail_is_sent_after_commit_by_the_task(django_capture_on_commit_callbacks, monday_9am):
@@ -38,7 +42,7 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(django_capture_on_commi
 
 def test_dead_smtp_server_delays_mail_and_it_goes_out_exactly_once_later(django_capture_on_commit_callbacks):
     with (
-        mock.patch("django.core.mail.EmailMessage.send", side_effect=ConnectionRefusedError("SMTP down")),
+        mock.patch(SEND, side_effect=ConnectionRefusedError("SMTP down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         ticket = submit()
@@ -60,7 +64,7 @@ def test_backoff_grows_and_gives_up_after_max_attempts(settings):
     settings.OUTBOX_MAX_ATTEMPTS = 3
     email = outbox.queue_email(to=["x@example.com"], subject="s", body="b", kind=EmailKind.AGENT_REPLY)
     now = email.next_attempt_at
-    with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("down")):
+    with mock.patch(SEND, side_effect=OSError("down")):
         states = []
         for _ in range(3):
             states.append(outbox.deliver(email_id=email.pk, now=now))
@@ -145,7 +149,7 @@ def test_a_row_whose_worker_died_mid_send_is_sent_exactly_once_after_the_lease(t
     time_machine.move_to(monday_9am, tick=False)
     email = outbox.queue_email(to=["x@example.com"], subject="s", body="b", kind=EmailKind.AGENT_REPLY)
     with (
-        mock.patch("django.core.mail.EmailMessage.send", side_effect=WorkerKilled),
+        mock.patch(SEND, side_effect=WorkerKilled),
         pytest.raises(WorkerKilled),
     ):
         outbox.deliver(email_id=email.pk)
@@ -237,7 +241,7 @@ def test_a_message_that_kills_the_worker_on_every_attempt_is_given_up(settings, 
         to=["x@example.com"], subject="s", body="b", kind=EmailKind.AGENT_REPLY, now=monday_9am
     )
     now = monday_9am
-    with mock.patch("django.core.mail.EmailMessage.send", side_effect=WorkerKilled):
+    with mock.patch(SEND, side_effect=WorkerKilled):
         for _ in range(2):
             with pytest.raises(WorkerKilled):
                 outbox.flush_outbox(now=now)
@@ -270,14 +274,14 @@ def test_a_batch_is_claimed_and_marked_at_once_and_a_failing_mail_does_not_hold_
         )
         for n in range(3)
     ]
-    real_send = outbox._BuiltOnce.send
+    real_send = locmem.EmailBackend.send_messages
 
-    def send(message, *args, **kwargs):
-        if message.to == ["user1@example.com"]:
+    def send(backend, messages):
+        if messages[0].to == ["user1@example.com"]:
             raise ConnectionRefusedError("SMTP down")
-        return real_send(message, *args, **kwargs)
+        return real_send(backend, messages)
 
-    with mock.patch.object(outbox._BuiltOnce, "send", send):
+    with mock.patch.object(locmem.EmailBackend, "send_messages", send):
         counts = outbox.deliver_batch(email_ids=[row.pk for row in rows], now=monday_9am)
     again = outbox.deliver_batch(email_ids=[row.pk for row in rows], now=monday_9am)
 

@@ -1,5 +1,7 @@
 """The task worker claims due tasks and records their results in batches."""
 
+from unittest import mock
+
 import pytest
 from django.db import connection
 from django.test import override_settings
@@ -159,3 +161,109 @@ def test_each_new_tickets_mails_go_out_once_through_the_worker_and_no_flush_rese
         assert sorted(m.extra_headers["Message-ID"] for m in sent) == sorted(
             rows.values_list("message_id", flat=True)
         )
+
+
+# Announcing tickets together, besides one INSERT per mail (transaction statements included):
+# before the transaction the tickets with their requester, organization, team and category,
+# and their messages; in it the index upsert (SQLite also writes its FTS5 table), the
+# rollups' fold (lock, tickets, ratings, report states, calendars, backlog and state rows)
+# and the receipts already written; after the commit the mails' claim, reading and mark.
+ANNOUNCE_QUERIES = {"sqlite": 26, "postgresql": 24}
+
+
+def _announce_three():
+    category = CategoryFactory(default_team=TeamFactory(email="team@example.com"))
+    return [submit(requester=CustomerFactory(), category=category) for _ in range(3)]
+
+
+def test_the_announce_tasks_of_one_claim_run_in_one_transaction_and_one_mail_connection(
+    database_tasks, mailoutbox
+):
+    from django.core.mail.backends import locmem
+
+    from search.models import SearchDocument
+
+    tickets = _announce_three()
+    opened = []
+    real_open = locmem.EmailBackend.open
+
+    def counting_open(backend):
+        opened.append(backend)
+        return real_open(backend)
+
+    with (
+        CaptureQueriesContext(connection) as queries,
+        mock.patch.object(locmem.EmailBackend, "open", counting_open),
+    ):
+        worker().run()
+
+    # The claim; the three tickets' index, rollups and mails; the mails' claim and their
+    # mark; the results. One by one it was 2 + 3 × 3.
+    assert transactions(queries) == 5
+    assert len(opened) == 1
+    assert sorted(DBTaskResult.objects.values_list("return_value", flat=True)) == [True] * 3
+    for ticket in tickets:
+        rows = OutboundEmail.objects.filter(ticket=ticket)
+        assert sorted(rows.values_list("kind", flat=True)) == sorted(
+            [EmailKind.TICKET_RECEIVED, EmailKind.TEAM_NEW_TICKET]
+        )
+        assert set(rows.values_list("state", flat=True)) == {OutboundEmail.State.SENT}
+        assert SearchDocument.objects.filter(doc_type="ticket", object_id=str(ticket.pk)).count() == 1
+    assert len(mailoutbox) == 6
+
+
+def test_announcing_tickets_together_reads_them_once_however_many_there_are(database_tasks):
+    from helpdesk.services.intake import announce_new_tickets
+
+    def queries_for(tickets) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            announce_new_tickets(tickets=[(t.pk, []) for t in tickets])
+        mail_inserts = sum(1 for q in captured if q["sql"].startswith('INSERT INTO "helpdesk_outboundemail"'))
+        return len(captured) - mail_inserts, mail_inserts
+
+    category = CategoryFactory(default_team=TeamFactory(email="team@example.com"))
+    warm, one = ([submit(requester=CustomerFactory(), category=category)] for _ in range(2))
+    five = [submit(requester=CustomerFactory(), category=category) for _ in range(5)]
+    queries_for(warm)  # the per-process caches (calendars) filled
+
+    one_other, one_mails = queries_for(one)
+    five_other, five_mails = queries_for(five)
+
+    # Apart from the row of each mail, five tickets cost what one does.
+    assert (one_mails, five_mails) == (2, 10)
+    assert five_other == one_other == ANNOUNCE_QUERIES[connection.vendor]
+
+
+def test_a_ticket_announced_before_or_listed_twice_gets_its_mails_once(database_tasks):
+    from helpdesk.services.intake import announce_new_ticket, announce_new_tickets
+
+    first, second = _announce_three()[:2]
+    assert announce_new_ticket(ticket_id=first.pk, missing=[]) is True
+
+    results = announce_new_tickets(tickets=[(first.pk, []), (second.pk, []), (second.pk, []), (999_999, [])])
+
+    assert results == [False, True, False, False]
+    for ticket in (first, second):
+        assert OutboundEmail.objects.filter(ticket=ticket).count() == 2
+
+
+def test_a_group_of_tasks_whose_runner_fails_runs_task_by_task_and_each_mail_still_goes_once(
+    database_tasks, mailoutbox
+):
+    from helpdesk.services import intake
+
+    tickets = _announce_three()
+    real = intake.announce_new_tickets
+
+    def fails_together(*, tickets):
+        if len(tickets) > 1:
+            raise RuntimeError("a bad ticket in the group")
+        return real(tickets=tickets)
+
+    with mock.patch.object(intake, "announce_new_tickets", fails_together):
+        worker().run()
+
+    assert sorted(DBTaskResult.objects.values_list("status", flat=True)) == [TaskResultStatus.SUCCESSFUL] * 3
+    assert not OutboundEmail.objects.exclude(state=OutboundEmail.State.SENT).exists()
+    assert OutboundEmail.objects.filter(ticket__in=tickets).count() == 6
+    assert len(mailoutbox) == 6
