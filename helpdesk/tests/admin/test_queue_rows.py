@@ -1,14 +1,18 @@
 """The queue's rows built once per page are the HTML Django's admin would have rendered."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.contrib.admin.templatetags.admin_list import results
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from helpdesk.admin.display import sla_badge
 from helpdesk.admin.queue_rows import QueueRows
-from helpdesk.models import Ticket
+from helpdesk.models import SlaTarget, Ticket
 from helpdesk.services.tickets import assign_ticket, merge_tickets
 from helpdesk.services.workflow import set_status
+from helpdesk.sla.status import SlaBadge
 from helpdesk.tests.factories import AgentFactory, CategoryFactory, CustomerFactory, TeamFactory, submit
 
 CHANGELIST = reverse("admin:helpdesk_ticket_changelist")
@@ -88,3 +92,26 @@ def test_a_column_the_rows_do_not_know_falls_back_to_the_admins_rendering(agent_
     assert rows.columns is None
     assert rows_html(rows) == rows_html(results(changelist))
     assert 'class="field-channel"' in rows_html(rows)[0]
+
+
+def test_the_sla_badge_shows_target_and_due_time_in_the_agents_zone_and_what_is_left():
+    due = datetime(2026, 12, 1, 1, 30, tzinfo=UTC)
+    running = SlaBadge("running", SlaTarget.FIRST_RESPONSE, due_at=due, remaining_seconds=2 * 3600 + 9 * 60)
+
+    with translation.override("en"), timezone.override("Asia/Shanghai"):
+        html = sla_badge(running)
+
+    assert html == (
+        f'<span class="kx-sla kx-sla-running" title="first response due 2026-12-01 09:30">{running.label}</span>'
+        '<span class="kx-sla-left">2h 09m</span>'
+    )
+
+
+def test_the_sla_badge_escapes_what_it_shows_and_says_when_there_is_no_sla():
+    merged = SlaBadge("merged", merged_into='KX-<1>&"')
+
+    with translation.override("en"):
+        assert sla_badge(merged) == (
+            '<span class="kx-sla kx-sla-merged" title="">Merged into KX-&lt;1&gt;&amp;&quot;</span>'
+        )
+        assert sla_badge(None) == '<span class="kx-sla kx-sla-none">No SLA</span>'
