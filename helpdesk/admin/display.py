@@ -1,9 +1,10 @@
 """Small HTML pieces the ticket lists share: status, priority and SLA badges."""
 
+from html import escape  # as django.utils.html.escape, without its lazy-string check
+
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from helpdesk.models import Ticket
@@ -23,16 +24,20 @@ def priority_badge(ticket: Ticket) -> SafeString:
 
 
 def sla_badge(badge: SlaBadge | None) -> SafeString:
-    """The badge with its target and due time (in the agent's zone) as a tooltip."""
+    """The badge with its target and due time (in the agent's zone) as a tooltip.
+
+    Plain formatting with `escape` rather than `format_html` and `date_format`: the queue
+    renders fifty of these a page, and the output is the same."""
     if badge is None:
-        return format_html('<span class="kx-sla kx-sla-none">{}</span>', _("No SLA"))
+        return mark_safe(f'<span class="kx-sla kx-sla-none">{escape(_("No SLA"))}</span>')
     title = ""
     if badge.due_at is not None:
         title = _("%(target)s due %(due)s") % {
             "target": badge.target_label,
-            "due": date_format(timezone.localtime(badge.due_at), "Y-m-d H:i"),
+            "due": timezone.localtime(badge.due_at).strftime("%Y-%m-%d %H:%M"),
         }
-    pill = format_html('<span class="kx-sla kx-sla-{}" title="{}">{}</span>', badge.state, title, badge.label)
-    if not badge.remaining_text:
-        return pill
-    return format_html('{}<span class="kx-sla-left">{}</span>', pill, badge.remaining_text)
+    pill = f'<span class="kx-sla kx-sla-{escape(badge.state)}" title="{escape(title)}">{escape(badge.label)}</span>'
+    remaining = badge.remaining_text
+    if not remaining:
+        return mark_safe(pill)
+    return mark_safe(f'{pill}<span class="kx-sla-left">{escape(remaining)}</span>')

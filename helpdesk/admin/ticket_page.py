@@ -53,8 +53,14 @@ def ticket_page_context(*, ticket: Ticket, reply_form: ReplyForm, request=None) 
     loose_files = ticket_selectors.request_files(ticket, internal=True)
     events = ticket_selectors.audit_trail(ticket)
     # A macro's text in the customer's language (its title in the agent's, for choosing it).
+    # Read once: the select's options are made from the same rows instead of a second query.
+    field = reply_form.fields["canned"]
+    responses = list(field.queryset)
     with translation.override(language_of(ticket.requester)):
-        canned = {str(c.pk): c.body for c in reply_form.fields["canned"].queryset}
+        canned = {str(c.pk): c.body for c in responses}
+    options = field.iterator(field)
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.widget.choices = [*empty, *(options.choice(c) for c in responses)]
     profile = getattr(ticket.requester, "customer_profile", None)
     return {
         "ticket": ticket,

@@ -186,7 +186,16 @@ class TicketAdmin(KxModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("organization__sla_plan", "requester", "assignee", "team", "category")
+            # The plan a ticket was opened under (its SLA fields) and the requester's profile
+            # (phone, language) are on the ticket page too: joined, not a query each.
+            .select_related(
+                "organization__sla_plan",
+                "requester__customer_profile",
+                "assignee",
+                "team",
+                "category",
+                "sla_plan",
+            )
         )
 
     def get_object(self, request, object_id, from_field=None):

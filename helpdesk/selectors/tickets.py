@@ -39,7 +39,9 @@ def access_ticket(user: User, reference_or_pk: str | int) -> Ticket:
     )
     ticket = (
         visible_tickets(user)
-        .select_related("category", "organization__sla_plan", "requester", "assignee", "team", "merged_into")
+        .select_related(
+            "category", "organization__sla_plan", "requester", "assignee", "team", "merged_into", "sla_plan"
+        )
         .filter(pk=pk)
         .first()
         if pk

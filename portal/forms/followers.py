@@ -24,3 +24,12 @@ class AddFollowerForm(forms.Form):
     def __init__(self, *args, ticket: Ticket, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = colleagues_to_add(ticket=ticket)
+
+    def colleagues_left(self) -> bool:
+        """Whether anyone is left to add. The one read also makes the select's options, where
+        asking the template for `queryset.exists` and then rendering the list read twice."""
+        field = self.fields["user"]
+        colleagues = list(field.queryset)
+        options = field.iterator(field)
+        field.widget.choices = [("", field.empty_label), *(options.choice(user) for user in colleagues)]
+        return bool(colleagues)

@@ -71,10 +71,12 @@ def _render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpRespons
 
 def _followers_context(request: HttpRequest, ticket: Ticket, form: AddFollowerForm | None) -> dict:
     manage = followers.can_manage_followers(user=request.user, ticket=ticket)
+    form = (form or AddFollowerForm(ticket=ticket)) if manage else None
     return {
         "followers": followers.followers_of(ticket=ticket),
         "can_manage_followers": manage,
-        "follower_form": (form or AddFollowerForm(ticket=ticket)) if manage else None,
+        "follower_form": form,
+        "colleagues_left": form.colleagues_left() if form is not None else False,
     }
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from helpdesk.models import OutboundEmail, Ticket, TicketEvent, TicketMessage
+from helpdesk.models import CannedResponse, OutboundEmail, Ticket, TicketEvent, TicketMessage
 from helpdesk.services.conversation import add_internal_note, record_agent_reply, record_customer_reply
 from helpdesk.services.workflow import set_status
 from helpdesk.tests.factories import AgentFactory, CannedResponseFactory, CategoryFactory, TeamFactory
@@ -46,8 +46,10 @@ def test_ticket_page_shows_description_conversation_and_audit_trail(agent_client
     assert 'name="kind"' in html and 'name="attachments"' in html
 
 
-# 18 of its own (the ticket read once), 2 for the known-issues box (the linked ones, the open ones to link to).
-TICKET_PAGE_QUERIES = 20
+# 15 of its own (the ticket read once with its plan and the requester's profile, the canned
+# responses once for the select and their texts), 2 for the known-issues box (the linked ones,
+# the open ones to link to).
+TICKET_PAGE_QUERIES = 17
 
 
 @pytest.mark.parametrize("rounds", [1, 5])
@@ -87,6 +89,10 @@ def test_ticket_page_runs_a_fixed_number_of_queries(
     assert len(conversation) == 3 * rounds
     assert all(len(message.attachments.all()) == 1 for message in conversation)
     assert len(response.context["canned"]) == rounds
+    # The select offers the same responses the texts were read from, by title.
+    html = response.content.decode()
+    for canned in CannedResponse.objects.all():
+        assert f'<option value="{canned.pk}">{canned.title}</option>' in html
 
 
 def test_public_reply_stamps_first_response_and_queues_mail(agent_client, agent, ticket):
