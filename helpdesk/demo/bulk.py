@@ -321,8 +321,27 @@ def _subject_tokens(template: str) -> tuple[str, str] | None:
     return parts
 
 
+@functools.cache
+def _reference_tokens() -> tuple[str, ...] | None:
+    """A reference's tokens around its number (kx000123 kx 000123: the text before and after
+    each time the number occurs), or None when they are not of that shape."""
+    pieces = tuple(normalise_for_index(_reference(987654)).split("987654"))
+    for pk in (1, 4321, 1234567):
+        number = _reference(pk).removeprefix(_REFERENCE)
+        if normalise_for_index(_reference(pk)) != number.join(pieces):
+            return None
+    return pieces
+
+
+def _reference_norm(reference: str) -> str:
+    pieces = _reference_tokens()
+    if pieces is None:
+        return " ".join(index_tokens(reference))
+    return reference.removeprefix(_REFERENCE).join(pieces)
+
+
 def _composed(reference: str, parts: tuple[str, str], n: int) -> str:
-    return " ".join(p for p in (" ".join(index_tokens(reference)), parts[0], str(n), parts[1]) if p)
+    return " ".join(p for p in (_reference_norm(reference), parts[0], str(n), parts[1]) if p)
 
 
 def _title_norm(row: dict, view: _TicketView) -> str | None:

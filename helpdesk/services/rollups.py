@@ -255,7 +255,12 @@ def _in_hours(row: Mapping, calendars: Mapping) -> bool:
 
 def _apply(deltas: Mapping[tuple, int]) -> None:
     """Add `deltas` to the counters: one INSERT … ON CONFLICT DO UPDATE for all of them."""
-    rows = [(*key, n) for key, n in deltas.items() if n]
+    _apply_rows([(date.fromisoformat(key[0]), *key[1:], n) for key, n in deltas.items() if n])
+
+
+def _apply_rows(rows: Sequence[tuple]) -> None:
+    """Add (day, team, dimension, value, measure, bucket, n) rows to the counters (the day a
+    date or its ISO text)."""
     if not rows:
         return
     table = connection.ops.quote_name(ReportRollup._meta.db_table)
@@ -266,7 +271,7 @@ def _apply(deltas: Mapping[tuple, int]) -> None:
         f"DO UPDATE SET count = {table}.count + excluded.count"
     )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [(date.fromisoformat(r[0]), *r[1:]) for r in rows])
+        cursor.executemany(sql, rows)
 
 
 def _load(pks: Sequence[int]) -> tuple[list[dict], dict[int, list[dict]]]:
@@ -440,7 +445,7 @@ class BulkFolder:
     distinct rollup rows, not by the number of tickets.
     """
 
-    REDUCE_AT = 1_000_000
+    REDUCE_AT = 250_000
     # Bits of each part of a rollup key coded as one int64, highest first.
     _BITS = (("dimension", 4), ("scope", 10), ("day", 12), ("measure", 6), ("value", 16), ("bucket", 10))
 
@@ -451,8 +456,7 @@ class BulkFolder:
         self._dimset_values: list[tuple[int, ...]] = []
         self._dimset_team: list[int] = []
         self._facts: list[int] = []  # dimset, day, measure, bucket, n: five ints a fact
-        self._codes = None  # summed so far: numpy arrays of coded keys and counts
-        self._counts = None
+        self._partials: list = []  # summed so far: (coded keys, counts) numpy array pairs
         for position, name in enumerate(DIMENSIONS):
             self._vocab["dimension"][name] = position
         self._code("scope", ALL_TEAMS)
@@ -490,6 +494,7 @@ class BulkFolder:
         return state, backlog_entry(row, dims)
 
     def _reduce(self) -> None:
+        """Sum the facts appended so far per rollup key, spread over every dimension."""
         import numpy as np
 
         if not self._facts:
@@ -500,10 +505,7 @@ class BulkFolder:
         values = np.array(self._dimset_values, dtype=np.int64)
         teams = np.array(self._dimset_team, dtype=np.int64)
         arrival = self._vocab["measure"].get("arrival", -1)
-        shifts, shift = {}, 0
-        for part, bits in reversed(self._BITS):
-            shifts[part] = shift
-            shift += bits
+        shifts = self._shifts()
         base = (day << shifts["day"]) | (measure << shifts["measure"]) | bucket
         codes, counts = [], []
         team_scope = teams[dimset]
@@ -516,43 +518,57 @@ class BulkFolder:
             mine = keep & has_team
             codes.append(key[mine] | (team_scope[mine] << shifts["scope"]))
             counts.append(n[mine])
-        if self._codes is not None:
-            codes.append(self._codes)
-            counts.append(self._counts)
-        self._codes, inverse = np.unique(np.concatenate(codes), return_inverse=True)
-        self._counts = np.bincount(inverse, weights=np.concatenate(counts)).astype(np.int64)
+        self._partials.append(_summed(np.concatenate(codes), np.concatenate(counts)))
+        # Partial sums are merged once they hold more than a few reductions' worth, so
+        # memory follows the distinct rollup rows and each merge stays cheap.
+        if sum(len(c) for c, _n in self._partials) > 8 * self.REDUCE_AT:
+            self._partials = [_summed(*(np.concatenate(part) for part in zip(*self._partials, strict=True)))]
+
+    def _shifts(self) -> dict[str, int]:
+        shifts, shift = {}, 0
+        for part, bits in reversed(self._BITS):
+            shifts[part] = shift
+            shift += bits
+        return shifts
 
     def flush(self) -> None:
+        import numpy as np
+
         self._reduce()
-        if self._codes is None:
+        if not self._partials:
             return
+        codes, counts = _summed(*(np.concatenate(part) for part in zip(*self._partials, strict=True)))
+        self._partials = []
         names = {part: {code: value for value, code in vocab.items()} for part, vocab in self._vocab.items()}
-        parts, shift = {}, 0
-        for part, bits in reversed(self._BITS):
-            parts[part] = ((self._codes >> shift) & ((1 << bits) - 1)).tolist()
-            shift += bits
-        deltas = {
-            (
-                names["day"][d],
-                names["scope"][s],
-                names["dimension"][dim],
-                names["value"][v],
-                names["measure"][m],
-                b,
-            ): n
-            for dim, s, d, m, v, b, n in zip(
-                parts["dimension"],
-                parts["scope"],
-                parts["day"],
-                parts["measure"],
-                parts["value"],
-                parts["bucket"],
-                self._counts.tolist(),
+        columns = {}
+        for part, shift in self._shifts().items():
+            lookup = names[part]
+            bits = dict(self._BITS)[part]
+            raw = ((codes >> shift) & ((1 << bits) - 1)).tolist()
+            columns[part] = raw if part == "bucket" else [lookup[c] for c in raw]
+        rows = sorted(
+            zip(
+                columns["day"],
+                columns["scope"],
+                columns["dimension"],
+                columns["value"],
+                columns["measure"],
+                columns["bucket"],
+                counts.tolist(),
                 strict=True,
-            )
-        }
-        self._codes = self._counts = None
-        _apply(deltas)
+            ),
+            # The unique index's order (dimension, team, day, measure, value, bucket): each
+            # upsert then lands next to the last one instead of at a random page.
+            key=lambda row: (row[2], row[1], row[0], row[4], row[3], row[5]),
+        )
+        _apply_rows(rows)
+
+
+def _summed(codes, counts):
+    import numpy as np
+
+    unique, inverse = np.unique(codes, return_inverse=True)
+    return unique, np.bincount(inverse, weights=counts).astype(np.int64)
 
 
 def advance_cursor(*, past: int, to: int) -> None:
