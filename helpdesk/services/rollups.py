@@ -574,5 +574,9 @@ def _summed(codes, counts):
 def advance_cursor(*, past: int, to: int) -> None:
     """After a bulk load whose events (ids above `past`, up to `to`) are already counted:
     move the sweep's cursor over them, unless it was behind before the load (then the
-    sweep still has older events to fold, and folding the new ones again changes nothing)."""
-    RollupCursor.objects.filter(key=CURSOR, last_event_id__gte=past).update(last_event_id=to)
+    sweep still has older events to fold, and folding the new ones again changes nothing).
+    With no cursor yet (no sweep ever ran; what came before was folded on commit) it starts
+    at `to`, as after a rebuild."""
+    cursor, created = RollupCursor.objects.get_or_create(key=CURSOR, defaults={"last_event_id": to})
+    if not created and cursor.last_event_id >= past:
+        RollupCursor.objects.filter(key=CURSOR).update(last_event_id=to)

@@ -164,8 +164,11 @@ def test_seeded_rollups_equal_what_a_rebuild_computes(world, monkeypatch):
     assert len(seeded[1]) == Ticket.objects.count()
 
 
-def test_the_sweep_cursor_moves_over_the_events_the_load_counted(world):
+@pytest.mark.parametrize("swept_before", [True, False])
+def test_the_sweep_cursor_moves_over_the_events_the_load_counted(world, swept_before):
     rollups.rebuild()
+    if not swept_before:
+        RollupCursor.objects.all().delete()
     _generate(world, 12)
 
     cursor = RollupCursor.objects.get(key=rollups.CURSOR)
