@@ -80,6 +80,10 @@ class BulkLoad:
     def finish(self) -> None:
         """Re-create the dropped indexes (in the order they had) and restore the journal."""
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql" and connection.in_atomic_block:
+                # Deferred foreign-key checks still pending in this transaction forbid a
+                # CREATE INDEX on their tables: run them now (they pass, or the load fails).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for index in self.dropped:
                 cursor.execute(index.sql)
             self.dropped = []
