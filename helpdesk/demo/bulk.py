@@ -166,6 +166,8 @@ def generate_tickets(
                 progress(made, "inserted")
         with transaction.atomic():
             writer.finish()
+        if progress:
+            progress(made, "rollups written")
     finally:
         load.finish()
     if progress:
