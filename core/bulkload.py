@@ -57,6 +57,8 @@ class BulkLoad:
     # --- the session --------------------------------------------------------------------------
 
     def begin(self) -> None:
+        """Take the journal over (SQLite); raises, changing nothing, if another process has
+        the database open."""
         connection.ensure_connection()
         with connection.cursor() as cursor:
             # Inside a transaction (a test's) the journal cannot change; the load only runs slower.
@@ -72,6 +74,9 @@ class BulkLoad:
                 cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
                 cursor.execute("PRAGMA temp_store=MEMORY")
                 cursor.execute("PRAGMA threads=2")  # CREATE INDEX may sort on a second core
+
+    def drop_indexes(self) -> None:
+        """Drop the tables' secondary indexes (`finish` re-creates them)."""
         self.dropped = secondary_indexes(self.tables)
         with connection.cursor() as cursor:
             for index in self.dropped:

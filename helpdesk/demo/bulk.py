@@ -140,13 +140,14 @@ def generate_tickets(
     # One load for all plans' calendars: load_calendar() checks freshness with a query per call.
     calendars = load_calendars(calendar_ids)
     check_no_unfinished_load()
-    marker = load_marker()
-    if marker is not None:
-        marker.write_text(f"seed_demo --tickets {count} began at {now.isoformat()}\n")
     writer = _Writer(now=now, calendars=calendars)
     load = BulkLoad(tables=TABLES)
     load.begin()
+    marker = load_marker()
+    if marker is not None:
+        marker.write_text(f"seed_demo --tickets {count} began at {now.isoformat()}\n")
     try:
+        load.drop_indexes()
         writer.start(load)
         made = 0
         while made < count:

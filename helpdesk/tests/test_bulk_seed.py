@@ -277,3 +277,14 @@ def test_seeding_leaves_planner_statistics():
                 "SELECT count(*) FROM pg_class WHERE relname = 'helpdesk_ticket' AND reltuples >= 0"
             )
         assert cursor.fetchone()[0] >= 1
+
+
+def test_a_load_refused_before_it_began_leaves_no_marker(world, monkeypatch, marker):
+    def busy(self):
+        raise RuntimeError("Another process has the database open; stop it before a bulk load.")
+
+    monkeypatch.setattr(bulk.BulkLoad, "begin", busy)
+    with pytest.raises(RuntimeError, match="Another process"):
+        _generate(world, 3)
+
+    assert not marker.exists()
