@@ -2,7 +2,7 @@
 
 Run from the repository root: ``python benchmarks/bench_reports.py`` (BENCH_TICKETS, default
 1,000,000; ``--runs``). The database is seeded once through ``seed_demo --tickets N`` (the
-bulk generator, then ``rebuild_report_rollups``) into a cached file under
+bulk generator, which writes the rollups as it goes) into a cached file under
 var/bench/reports-N.sqlite3 and reused by later runs; delete the file to seed again. Each
 page is rendered through Django's test client as a manager (view, template, every query);
 the median and p95 of several runs are printed with the query count. Target: under 1 s each.

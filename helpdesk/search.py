@@ -45,13 +45,14 @@ SEARCHED_FIELDS = (
 )
 
 
-def ticket_document(ticket: Ticket, messages: Iterable[str] = ()) -> DocumentData:
+def ticket_document(ticket: Ticket, messages: Iterable[str] = (), *, url: str | None = None) -> DocumentData:
+    """The ticket's document; `url` (its admin change URL) when the caller already has it."""
     body = "\n".join([*(getattr(ticket, name) for name in SEARCHED_FIELDS), *messages])
     return DocumentData(
         doc_type=DOC_TYPE,
         object_id=str(ticket.pk),
         title=f"{ticket.reference} {ticket.subject}",
-        url=reverse("admin:helpdesk_ticket_change", args=[ticket.pk]),
+        url=url or reverse("admin:helpdesk_ticket_change", args=[ticket.pk]),
         kind=KIND,
         kind_label="Ticket",
         visibility=AGENTS_ONLY,

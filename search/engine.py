@@ -159,27 +159,30 @@ def analyse(doc: SearchDocument) -> SearchDocument:
 
 
 def _document(e: DocumentData, now: datetime) -> SearchDocument:
+    return analyse(unanalysed_document(e, now))
+
+
+def unanalysed_document(e: DocumentData, now: datetime) -> SearchDocument:
+    """The document row of `e` as stored, before its token columns are filled (`analyse`)."""
     tags = [str(t) for t in e.tags]
     erp = e.erp_systems or detect_erp_systems(e.title, tags)
-    return analyse(
-        SearchDocument(
-            doc_type=e.doc_type,
-            object_id=str(e.object_id),
-            title=e.title[:300],
-            url=e.url,
-            kind=e.kind,
-            kind_label=str(e.kind_label)[:60],
-            visibility=e.visibility,
-            text=" ".join(e.body.split())[:BODY_CHARS],
-            tags_text="\n".join(tags),
-            published_at=e.published_at,
-            updated_at=now,
-            changed_at=e.changed_at,
-            solved=e.solved,
-            popularity=max(int(e.popularity), 0),
-            erp_systems=" ".join(sorted(set(erp)))[:100],
-            collection=backends.checked_collection(e.collection),
-        )
+    return SearchDocument(
+        doc_type=e.doc_type,
+        object_id=str(e.object_id),
+        title=e.title[:300],
+        url=e.url,
+        kind=e.kind,
+        kind_label=str(e.kind_label)[:60],
+        visibility=e.visibility,
+        text=" ".join(e.body.split())[:BODY_CHARS],
+        tags_text="\n".join(tags),
+        published_at=e.published_at,
+        updated_at=now,
+        changed_at=e.changed_at,
+        solved=e.solved,
+        popularity=max(int(e.popularity), 0),
+        erp_systems=" ".join(sorted(set(erp)))[:100],
+        collection=backends.checked_collection(e.collection),
     )
 
 

@@ -3,30 +3,59 @@
 Bulk inserts with SLA columns computed by the pure business-time core, so lists, filters
 and the watcher see realistic data: most targets met, some breached, a backlog of open work.
 
-Linear in N and bounded in memory: each batch is generated, inserted in its own short
-transaction and dropped. The rows go in as plain multi-row INSERTs (`insert_rows`) on SQLite, because
-`bulk_create` spends most of its time preparing each field of each object there; on
-PostgreSQL `bulk_create`'s UNNEST form is the cheaper one (see `insert_rows`); the search index
-is built once at the end, streaming the new tickets back in batches. Statistics are
-gathered afterwards (`core.db_stats.analyze`), or the planner guesses on a million rows.
+Linear in N and bounded in memory: each batch of tickets is generated, written with
+everything that follows from it, in one transaction, and dropped —
+
+- the tickets, their created events, pauses and ratings, as plain tuples with ids numbered
+  here (`core.bulkload`: `executemany` on SQLite, COPY on PostgreSQL);
+- their search documents (`search.bulk`), the title's tokens composed from the subject
+  template's, analysed once per template, instead of running the segmenter on every title;
+- their report states and backlog rows, and their counts summed in memory
+  (`helpdesk.services.rollups.BulkFolder`), added to the rollups once at the end: the
+  same figures `rebuild_report_rollups` computes, without reading a million tickets back.
+
+The secondary indexes of those tables are dropped first and re-created from their own DDL
+at the end (one sort each instead of a random write per row and index), and on SQLite the
+load runs without a durable journal (`BulkLoad`): a marker file next to the database says a
+load is running, and `seed_demo` refuses a database whose load did not finish. Statistics
+are gathered afterwards (`core.db_stats.analyze`), or the planner guesses on a million rows.
 """
 
+import functools
 import random
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from django.db import connection, models, reset_queries, transaction
+from django.conf import settings
+from django.db import connection, reset_queries, transaction
+from django.urls import reverse
 
+from core.bulkload import BulkLoad, Rows, next_ids, reset_sequences
 from core.db_stats import analyze
-from helpdesk.models import Priority, SatisfactionRating, Status, Ticket, TicketEvent, TicketPause, User
-from helpdesk.search import index_tickets
+from helpdesk.models import (
+    OPEN_STATUSES,
+    Priority,
+    ReportBacklog,
+    SatisfactionRating,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketPause,
+    TicketReportState,
+    User,
+)
+from helpdesk.search import ticket_document
+from helpdesk.services.rollups import BulkFolder, advance_cursor
 from helpdesk.sla import business_time
 from helpdesk.sla.calendars import load_calendars
 from helpdesk.sla.clock import find_target
+from search import bulk as search_bulk
+from search.models import SearchDocument
+from search.tokenize import index_tokens, normalise_for_index
 
 BATCH = 5000
-INDEX_BATCH = 2000
 SUBJECTS = [
     "收款单生成凭证失败：科目 {n} 不存在",
     "凭证过账后金额与银行回单不一致（差异 {n} 元）",
@@ -45,6 +74,42 @@ STATUS_WEIGHTS = [
     (Status.CLOSED, 40),
 ]
 PRIORITY_WEIGHTS = [(Priority.P1, 5), (Priority.P2, 20), (Priority.P3, 55), (Priority.P4, 20)]
+# The tables a load fills: their secondary indexes are built once, at the end.
+TABLES = [
+    Ticket._meta.db_table,
+    TicketEvent._meta.db_table,
+    TicketPause._meta.db_table,
+    SatisfactionRating._meta.db_table,
+    TicketReportState._meta.db_table,
+    ReportBacklog._meta.db_table,
+    *search_bulk.TABLES,
+]
+
+
+class UnfinishedLoad(RuntimeError):
+    """An earlier load into this database stopped midway."""
+
+
+def load_marker() -> Path | None:
+    """The file that says a load into the default database is running (or died midway);
+    None for an in-memory database (nothing outlives the process)."""
+    if connection.vendor == "sqlite":
+        if connection.is_in_memory_db():
+            return None
+        return Path(f"{connection.settings_dict['NAME']}.seeding")
+    return Path(settings.VAR_DIR) / f"seeding-{connection.vendor}-{connection.settings_dict['NAME']}"
+
+
+def check_no_unfinished_load() -> None:
+    """Refuse a database whose last load did not finish (see the module docstring)."""
+    marker = load_marker()
+    if marker is not None and marker.exists():
+        raise UnfinishedLoad(
+            f"An earlier `seed_demo --tickets` into this database stopped midway ({marker} exists: "
+            f"{marker.read_text().strip()}). The load runs without a durable journal and with "
+            "its indexes dropped, so this database must be seeded again: delete it (or drop it on "
+            "PostgreSQL), remove the marker file, then run migrate and seed_demo."
+        )
 
 
 def _pick(rng: random.Random, weights):
@@ -58,155 +123,269 @@ def generate_tickets(
     people: dict[str, User],
     now: datetime,
     seed: int = 7,
-    progress=None,
+    progress: Callable[[int, str], None] | None = None,
 ) -> int:
-    """Insert `count` generated tickets (with their created events, pauses and ratings),
-    index them once at the end, then gather statistics. `progress(done, phase)` is told
-    after each batch."""
+    """Insert `count` generated tickets with their created events, pauses, ratings, search
+    documents, report states and rollups; then gather statistics. `progress(done, phase)`
+    is told after each batch. Call it outside a transaction, with no other process writing
+    to the database (on SQLite the load takes the journal over)."""
     rng = random.Random(seed)
     customers = [u for u in people.values() if not u.is_staff]
     agents = [u for u in people.values() if u.is_staff and not u.is_superuser]
     profiles = {u.pk: u.customer_profile for u in customers}
     categories = list(world["categories"].values())
     targets: dict[tuple, object] = {}
+    calendar_ids = {org.sla_plan.calendar_id for org in (p.organization for p in profiles.values())}
+    calendar_ids |= {c.default_team.calendar_id for c in categories if c.default_team}
     # One load for all plans' calendars: load_calendar() checks freshness with a query per call.
-    calendars = load_calendars(
-        {org.sla_plan.calendar_id for org in (p.organization for p in profiles.values())}
-    )
-    first_pk = None
-    made = 0
-    while made < count:
-        size = min(BATCH, count - made)
-        tickets = [
-            _make(rng, now, customers, agents, profiles, categories, targets, calendars) for _ in range(size)
-        ]
+    calendars = load_calendars(calendar_ids)
+    check_no_unfinished_load()
+    writer = _Writer(now=now, calendars=calendars)
+    load = BulkLoad(tables=TABLES)
+    load.begin()
+    marker = load_marker()
+    if marker is not None:
+        marker.write_text(f"seed_demo --tickets {count} began at {now.isoformat()}\n")
+    try:
+        load.drop_indexes()
+        writer.start(load)
+        made = 0
+        while made < count:
+            size = min(BATCH, count - made)
+            tickets = [
+                _make(rng, now, customers, agents, profiles, categories, targets, calendars)
+                for _ in range(size)
+            ]
+            ratings = [_rating(rng, t) for t in tickets if t["resolved_at"] and rng.random() < 0.6]
+            with transaction.atomic():
+                writer.write(tickets, ratings)
+            made += size
+            # Under DEBUG each statement stays in the connection's query log: forget them,
+            # or memory grows with N.
+            reset_queries()
+            if progress:
+                progress(made, "inserted")
         with transaction.atomic():
-            insert_rows(Ticket, tickets)
-            insert_rows(
-                TicketEvent,
-                [
-                    TicketEvent(
-                        ticket_id=t.pk,
-                        kind=TicketEvent.Kind.CREATED,
-                        actor_id=t.requester_id,
-                        new_value="web",
-                        created_at=t.created_at,
-                    )
-                    for t in tickets
-                ],
-                returning=False,
-            )
-            insert_rows(
-                TicketPause,
-                [
-                    TicketPause(ticket_id=t.pk, started_at=t.sla_paused_since, status=t.status)
-                    for t in tickets
-                    if t.sla_paused_since
-                ],
-                returning=False,
-            )
-            insert_rows(
-                SatisfactionRating,
-                [_rating(rng, t) for t in tickets if t.resolved_at and rng.random() < 0.6],
-                returning=False,
-            )
-        if first_pk is None and tickets:
-            first_pk = tickets[0].pk
-        made += size
-        # Under DEBUG each statement (with its thousands of parameters) stays in the
-        # connection's query log: forget them, or memory grows with N.
-        reset_queries()
+            writer.finish()
         if progress:
-            progress(made, "inserted")
-    if first_pk is not None:
-        _index_from(first_pk, progress=progress)
+            progress(made, "rollups written")
+    finally:
+        load.finish()
+    if progress:
+        progress(made, "indexes built")
     analyze()
+    # Only a load that got here leaves a whole database: after any failure the marker stays.
+    if marker is not None:
+        marker.unlink()
     return made
 
 
-def _index_from(first_pk: int, *, progress=None) -> None:
-    """Index every ticket from `first_pk` on, in batches read back by primary key."""
-    last = first_pk - 1
-    done = 0
-    while True:
-        batch = list(
-            Ticket.objects.select_related("organization").filter(pk__gt=last).order_by("pk")[:INDEX_BATCH]
+class _Writer:
+    """Numbers and writes each batch, and keeps the sums of the rollups between batches."""
+
+    def __init__(self, *, now: datetime, calendars: dict) -> None:
+        self.now = now
+        self.folder = BulkFolder(calendars)
+        self.rows = {model: Rows(model) for model in (Ticket, TicketEvent, TicketPause, SatisfactionRating)}
+        self.state_rows = Rows(TicketReportState)
+        self.backlog_rows = Rows(ReportBacklog)
+        self.url = _ChangeUrl()
+        self.erp_labels: dict[str, str] = {}
+
+    def start(self, load: BulkLoad) -> None:
+        self.load = load
+        self.indexer = search_bulk.BulkIndexer(load, now=self.now)
+        self.ids = {model: next_ids(model) for model in (*self.rows, SearchDocument)}
+        self.first_event = self.ids[TicketEvent]
+
+    def _number(self, model, rows: list[dict]) -> None:
+        for row in rows:
+            row["id"] = self.ids[model]
+            self.ids[model] += 1
+
+    def write(self, tickets: list[dict], ratings: list[dict]) -> None:
+        self._number(Ticket, tickets)
+        for rating in ratings:
+            rating["ticket_id"] = rating.pop("ticket")["id"]
+        events = [
+            {
+                "ticket_id": t["id"],
+                "kind": TicketEvent.Kind.CREATED,
+                "actor_id": t["requester_id"],
+                "new_value": "web",
+                "created_at": t["created_at"],
+            }
+            for t in tickets
+        ]
+        pauses = [
+            {"ticket_id": t["id"], "started_at": t["sla_paused_since"], "status": t["status"]}
+            for t in tickets
+            if t["sla_paused_since"]
+        ]
+        self._number(TicketEvent, events)
+        self._number(TicketPause, pauses)
+        self._number(SatisfactionRating, ratings)
+        for model, rows in ((Ticket, tickets), (TicketEvent, events), (TicketPause, pauses)):
+            self._insert(model, rows)
+        self._insert(SatisfactionRating, ratings)
+        self._fold(tickets, ratings)
+        self._index(tickets)
+
+    def _insert(self, model, rows: list[dict]) -> None:
+        maker = self.rows[model]
+        self.load.insert(maker.table, maker.columns, [maker.row(r) for r in rows])
+
+    def _fold(self, tickets: list[dict], ratings: list[dict]) -> None:
+        by_ticket: dict[int, list[dict]] = {}
+        for rating in ratings:
+            by_ticket.setdefault(rating["ticket_id"], []).append(rating)
+        states, backlog = [], []
+        for t in tickets:
+            state, entry = self.folder.add(_rollup_row(t), by_ticket.get(t["id"], ()))
+            states.append(self.state_rows.row(state.__dict__))
+            if entry is not None:
+                backlog.append(self.backlog_rows.row(entry.__dict__))
+        self.load.insert(self.state_rows.table, self.state_rows.columns, states)
+        self.load.insert(self.backlog_rows.table, self.backlog_rows.columns, backlog)
+
+    def _index(self, tickets: list[dict]) -> None:
+        documents = []
+        for t in tickets:
+            view = _TicketView(t, self)
+            documents.append(
+                search_bulk.NewDocument(
+                    pk=self.ids[SearchDocument],
+                    data=ticket_document(view, url=self.url(t["id"])),
+                    title_norm=_title_norm(t, view),
+                )
+            )
+            self.ids[SearchDocument] += 1
+        self.indexer.add(documents)
+
+    def finish(self) -> None:
+        """The summed rollups, the sequences, the sweep's cursor: once, after the last batch."""
+        self.folder.flush()
+        reset_sequences([*self.rows, SearchDocument])
+        advance_cursor(past=self.first_event - 1, to=self.ids[TicketEvent] - 1)
+
+    def erp_label(self, value: str) -> str:
+        if value not in self.erp_labels:
+            self.erp_labels[value] = Ticket(erp_system=value).get_erp_system_display()
+        return self.erp_labels[value]
+
+
+class _ChangeUrl:
+    """The admin change URL of a ticket, resolved once (reverse() for each of a million is slow)."""
+
+    SENTINEL = 987654321
+
+    def __init__(self) -> None:
+        self.before, self.after = reverse("admin:helpdesk_ticket_change", args=[self.SENTINEL]).split(
+            str(self.SENTINEL)
         )
-        if not batch:
-            return
-        with transaction.atomic():
-            index_tickets(batch)
-        last = batch[-1].pk
-        done += len(batch)
-        reset_queries()
-        if progress:
-            progress(done, "indexed")
+
+    def __call__(self, pk: int) -> str:
+        return f"{self.before}{pk}{self.after}"
 
 
-def _converter(field: models.Field):
-    if isinstance(field, models.DateTimeField):
-        return connection.ops.adapt_datetimefield_value
-    if isinstance(field, models.JSONField):
-        return lambda value: field.get_db_prep_save(value, connection)
-    if isinstance(field, models.CharField | models.TextField):
-        # Choices are enum members; a driver may adapt an enum by its name, not its value.
-        return lambda value: value if value is None or type(value) is str else str(value)
-    return None
+class _TicketView:
+    """What `ticket_document` reads of a ticket, from a generated row (no model instance)."""
+
+    def __init__(self, row: dict, writer: _Writer) -> None:
+        self.__dict__.update(row)
+        self.pk = row["id"]
+        self.reference = _reference(row["id"])
+        self.organization = row["_organization"]
+        self._writer = writer
+
+    def get_erp_system_display(self) -> str:
+        return self._writer.erp_label(self.erp_system)
 
 
-def insert_rows(model: type[models.Model], objs: Sequence[models.Model], *, returning: bool = True) -> None:
-    """INSERT unsaved `objs` with multi-row VALUES (PostgreSQL: `bulk_create`); sets their
-    pk when `returning`.
-
-    Only for generated data whose field values are already what the column holds (the
-    validation and conversion `bulk_create` does per field are what this skips).
-    """
-    if not objs:
-        return
-    if connection.vendor == "postgresql":
-        # psycopg parses the placeholders of a statement in Python and caches only short
-        # statements: a 500-row VALUES list of tickets cost 1.8 ms of CPU a row, two thirds
-        # of the seed. Django's bulk_create sends each column as one array (INSERT … SELECT
-        # FROM UNNEST), a statement of a few dozen placeholders: 0.14 ms a row, ids returned.
-        model.objects.bulk_create(objs, batch_size=BATCH)
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    converters = [(f.attname, _converter(f)) for f in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    pk_column = connection.ops.quote_name(model._meta.pk.column)
-    per_statement = max(1, min(500, 30000 // len(fields)))
-    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), per_statement):
-            chunk = objs[start : start + per_statement]
-            params: list = []
-            for obj in chunk:
-                for attname, convert in converters:
-                    value = getattr(obj, attname)
-                    params.append(convert(value) if convert else value)
-            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))}"
-            if returning:
-                cursor.execute(sql + f" RETURNING {pk_column}", params)
-                for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
-                    obj.pk = pk
-                    obj._state.adding = False
-            else:
-                cursor.execute(sql, params)
+_REFERENCE = Ticket(pk=1).reference.removesuffix("000001")
 
 
-def _rating(rng: random.Random, ticket: Ticket) -> SatisfactionRating:
+def _reference(pk: int) -> str:
+    return f"{_REFERENCE}{pk:06d}"
+
+
+@functools.cache
+def _subject_tokens(template: str) -> tuple[str, str] | None:
+    """The tokens of a subject template's text before and after its number, when a title's
+    tokens are those of its reference, that text and the number in a row (checked here on a
+    few numbers and references; tests check many); None: analyse each title whole."""
+    prefix, suffix = template.split("{n}")
+    parts = (normalise_for_index(prefix), normalise_for_index(suffix))
+    for pk, n in ((1, 100), (4711, 5555), (1000000, 99999), (123456, 707)):
+        if _composed(_reference(pk), parts, n) != normalise_for_index(
+            f"{_reference(pk)} {template.format(n=n)}"
+        ):
+            return None
+    return parts
+
+
+@functools.cache
+def _reference_tokens() -> tuple[str, ...] | None:
+    """A reference's tokens around its number (kx000123 kx 000123: the text before and after
+    each time the number occurs), or None when they are not of that shape."""
+    pieces = tuple(normalise_for_index(_reference(987654)).split("987654"))
+    for pk in (1, 4321, 1234567):
+        number = _reference(pk).removeprefix(_REFERENCE)
+        if normalise_for_index(_reference(pk)) != number.join(pieces):
+            return None
+    return pieces
+
+
+def _reference_norm(reference: str) -> str:
+    pieces = _reference_tokens()
+    if pieces is None:
+        return " ".join(index_tokens(reference))
+    return reference.removeprefix(_REFERENCE).join(pieces)
+
+
+def _composed(reference: str, parts: tuple[str, str], n: int) -> str:
+    return " ".join(p for p in (_reference_norm(reference), parts[0], str(n), parts[1]) if p)
+
+
+def _title_norm(row: dict, view: _TicketView) -> str | None:
+    parts = _subject_tokens(row["_template"])
+    return None if parts is None else _composed(view.reference, parts, row["_n"])
+
+
+def _rollup_row(t: dict) -> dict:
+    """The row `BulkFolder.add` reads (the keys of a `values(*rollups._FIELDS)` query)."""
+    return {
+        **t,
+        "pk": t["id"],
+        "category__complexity": t["_complexity"],
+        "sla_plan__tier": t["_tier"],
+        "organization__timezone": t["_organization"].timezone,
+        "requester__customer_profile__timezone": t["_requester_timezone"],
+        "team__calendar_id": t["_team_calendar_id"],
+    }
+
+
+def _rating(rng: random.Random, ticket: dict) -> dict:
     rated = rng.random() < 0.45
-    return SatisfactionRating(
-        ticket=ticket,
-        token=secrets.token_urlsafe(24),
-        surveyed_at=ticket.resolved_at,
-        score=_pick(rng, [(5, 50), (4, 25), (3, 12), (2, 7), (1, 6)]) if rated else None,
-        rated_at=ticket.resolved_at + timedelta(hours=rng.randint(1, 48)) if rated else None,
-    )
+    return {
+        "ticket": ticket,
+        "token": secrets.token_urlsafe(24),
+        "surveyed_at": ticket["resolved_at"],
+        "score": _pick(rng, [(5, 50), (4, 25), (3, 12), (2, 7), (1, 6)]) if rated else None,
+        "rated_at": ticket["resolved_at"] + timedelta(hours=rng.randint(1, 48)) if rated else None,
+    }
 
 
-def _make(rng, now, customers, agents, profiles, categories, targets, calendars) -> Ticket:
+_TICKET_DEFAULTS = {
+    f.attname: f.get_default()
+    for f in Ticket._meta.concrete_fields
+    if not (f.has_default() and callable(f.default))
+}
+
+
+def _make(rng, now, customers, agents, profiles, categories, targets, calendars) -> dict:
+    """One generated ticket as {attname: value} (plus "_"-keys the writer reads), drawing
+    from `rng` in the same order as ever, so a seed gives the same tickets."""
     requester = rng.choice(customers)
     organization = profiles[requester.pk].organization
     category = rng.choice(categories)
@@ -221,28 +400,31 @@ def _make(rng, now, customers, agents, profiles, categories, targets, calendars)
     target = targets[key]
     calendar = calendars[plan.calendar_id]
     n = rng.randint(100, 99999)
-    ticket = Ticket(
-        subject=rng.choice(SUBJECTS).format(n=n),
-        symptoms="批量生成的演示工单。Generated demo ticket for scale testing.",
-        occurred_at=created - timedelta(hours=1),
-        no_error_shown=True,
-        steps_to_reproduce="1. 打开收款单 2. 生成凭证",
-        expected_result="凭证生成",
-        actual_result="凭证未生成",
-        erp_system=organization.default_erp_system,
-        erp_version="8.1",
-        plugin_version="3.2.0",
-        quality_score=rng.randint(55, 100),
-        category=category,
-        priority=priority,
-        status=status,
-        requester=requester,
-        organization=organization,
-        team=category.default_team,
-        assignee=None if status == Status.NEW else rng.choice(agents),
-        sla_plan=plan,
-        sla_calendar_id=plan.calendar_id,
-        sla_snapshot={
+    template = rng.choice(SUBJECTS)
+    team = category.default_team
+    ticket = {
+        **_TICKET_DEFAULTS,
+        "subject": template.format(n=n),
+        "symptoms": "批量生成的演示工单。Generated demo ticket for scale testing.",
+        "occurred_at": created - timedelta(hours=1),
+        "no_error_shown": True,
+        "steps_to_reproduce": "1. 打开收款单 2. 生成凭证",
+        "expected_result": "凭证生成",
+        "actual_result": "凭证未生成",
+        "erp_system": organization.default_erp_system,
+        "erp_version": "8.1",
+        "plugin_version": "3.2.0",
+        "quality_score": rng.randint(55, 100),
+        "category_id": category.pk,
+        "priority": priority,
+        "status": status,
+        "requester_id": requester.pk,
+        "organization_id": organization.pk,
+        "team_id": team.pk if team else None,
+        "assignee_id": None if status == Status.NEW else rng.choice(agents).pk,
+        "sla_plan_id": plan.pk,
+        "sla_calendar_id": plan.calendar_id,
+        "sla_snapshot": {
             "plan": plan.name,
             "tier": plan.tier,
             "priority": priority,
@@ -252,68 +434,76 @@ def _make(rng, now, customers, agents, profiles, categories, targets, calendars)
             "resolution_minutes": target.resolution_minutes,
             "warn_at_percent": target.warn_at_percent,
         },
-        created_at=created,
-        updated_at=created,
-    )
-    ticket.first_response_due_at = business_time.add_business_minutes(
+        "created_at": created,
+        "updated_at": created,
+        # What the writer needs beside the columns (rollup dimensions, the title's tokens).
+        "_template": template,
+        "_n": n,
+        "_organization": organization,
+        "_complexity": category.complexity,
+        "_tier": plan.tier,
+        "_requester_timezone": profiles[requester.pk].timezone,
+        "_team_calendar_id": team.calendar_id if team else None,
+    }
+    ticket["first_response_due_at"] = business_time.add_business_minutes(
         calendar, created, target.first_response_minutes
     )
-    ticket.resolution_due_at = business_time.add_business_minutes(
+    ticket["resolution_due_at"] = business_time.add_business_minutes(
         calendar, created, target.resolution_minutes
     )
     if status != Status.NEW:
         delay = max(1, int(target.first_response_minutes * rng.uniform(0.05, 1.25)))
         answered = business_time.add_business_minutes(calendar, created, delay)
         if answered and answered < now:
-            ticket.first_response_at = answered
-            ticket.first_response_business_seconds = delay * 60
-            ticket.first_response_seconds = int((answered - created).total_seconds())
-            ticket.first_response_breached = answered > ticket.first_response_due_at
-            ticket.agent_reply_count = _pick(rng, [(1, 55), (2, 25), (3, 12), (5, 8)])
-            ticket.last_agent_reply_at = answered
-            ticket.updated_at = answered
-    if status in (Status.RESOLVED, Status.CLOSED) and ticket.first_response_at:
+            ticket["first_response_at"] = answered
+            ticket["first_response_business_seconds"] = delay * 60
+            ticket["first_response_seconds"] = int((answered - created).total_seconds())
+            ticket["first_response_breached"] = answered > ticket["first_response_due_at"]
+            ticket["agent_reply_count"] = _pick(rng, [(1, 55), (2, 25), (3, 12), (5, 8)])
+            ticket["last_agent_reply_at"] = answered
+            ticket["updated_at"] = answered
+    if status in (Status.RESOLVED, Status.CLOSED) and ticket["first_response_at"]:
         spent = max(1, int(target.resolution_minutes * rng.uniform(0.05, 1.2)))
         resolved = business_time.add_business_minutes(calendar, created, spent)
-        if resolved and ticket.first_response_at <= resolved < now:
-            ticket.resolved_at = resolved
-            ticket.resolution_business_seconds = spent * 60
-            ticket.resolution_breached = resolved > ticket.resolution_due_at
-            ticket.reopen_count = 1 if rng.random() < 0.05 else 0
-            ticket.updated_at = resolved
+        if resolved and ticket["first_response_at"] <= resolved < now:
+            ticket["resolved_at"] = resolved
+            ticket["resolution_business_seconds"] = spent * 60
+            ticket["resolution_breached"] = resolved > ticket["resolution_due_at"]
+            ticket["reopen_count"] = 1 if rng.random() < 0.05 else 0
+            ticket["updated_at"] = resolved
             if status == Status.CLOSED:
-                ticket.closed_at = min(resolved + timedelta(days=7), now)
+                ticket["closed_at"] = min(resolved + timedelta(days=7), now)
         else:
-            ticket.status = Status.OPEN
+            ticket["status"] = Status.OPEN
     elif status in (Status.RESOLVED, Status.CLOSED):
-        ticket.status = Status.NEW
-    if ticket.is_open:
-        ticket.resolved_at = None
+        ticket["status"] = Status.NEW
+    if ticket["status"] in OPEN_STATUSES:
+        ticket["resolved_at"] = None
         # As the SLA watcher leaves them: a target past due is flagged (warned and breached)
         # and no longer a next check, so only the clocks still running are.
         if (
-            not ticket.first_response_at
-            and ticket.first_response_due_at
-            and ticket.first_response_due_at < now
+            not ticket["first_response_at"]
+            and ticket["first_response_due_at"]
+            and ticket["first_response_due_at"] < now
         ):
-            ticket.first_response_warned = ticket.first_response_breached = True
-        if ticket.resolution_due_at and ticket.resolution_due_at < now:
-            ticket.resolution_warned = ticket.resolution_breached = True
+            ticket["first_response_warned"] = ticket["first_response_breached"] = True
+        if ticket["resolution_due_at"] and ticket["resolution_due_at"] < now:
+            ticket["resolution_warned"] = ticket["resolution_breached"] = True
         pending = [
             due
             for due, flagged in (
                 (
-                    None if ticket.first_response_at else ticket.first_response_due_at,
-                    ticket.first_response_breached,
+                    None if ticket["first_response_at"] else ticket["first_response_due_at"],
+                    ticket["first_response_breached"],
                 ),
-                (ticket.resolution_due_at, ticket.resolution_breached),
+                (ticket["resolution_due_at"], ticket["resolution_breached"]),
             )
             if due and not flagged
         ]
-        ticket.sla_next_check_at = min(pending) if pending else None
-        if ticket.status in (Status.PENDING_CUSTOMER, Status.ON_HOLD):
+        ticket["sla_next_check_at"] = min(pending) if pending else None
+        if ticket["status"] in (Status.PENDING_CUSTOMER, Status.ON_HOLD):
             # Paused tickets have no running clocks; the watcher has nothing to do for them.
-            ticket.sla_paused_since = ticket.updated_at
-            ticket.resolution_due_at = None
-            ticket.sla_next_check_at = None
+            ticket["sla_paused_since"] = ticket["updated_at"]
+            ticket["resolution_due_at"] = None
+            ticket["sla_next_check_at"] = None
     return ticket
