@@ -9,7 +9,9 @@ from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import ValidationError
-from django.db.models import Case, QuerySet, Value, When
+from django.db import connection
+from django.db.models import IntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -50,6 +52,21 @@ SLA_READONLY = [
     "next_response_breached",
     "resolution_breached",
 ]
+
+
+def _search_rank(ids: list[int]) -> RawSQL:
+    """Each ticket's place in the index's order, as one SQL CASE over the ticket id.
+
+    One expression rather than a Case of up to 1,000 When()s: Django resolves and compiles
+    every When on each query (twice a page, with the count), which cost about 70 ms of CPU a
+    page for a common word. The ids are integers from the index, passed as parameters.
+    """
+    if not ids:
+        return RawSQL("0", (), output_field=IntegerField())
+    column = f"{connection.ops.quote_name(Ticket._meta.db_table)}.{connection.ops.quote_name('id')}"
+    branches = " ".join("WHEN %s THEN %s" for _ in ids)
+    params = [value for place, pk in enumerate(ids) for value in (int(pk), place)]
+    return RawSQL(f"CASE {column} {branches} ELSE %s END", (*params, len(ids)), output_field=IntegerField())
 
 
 @admin.register(Ticket, site=admin_site)
@@ -136,8 +153,7 @@ class TicketAdmin(KxModelAdmin):
             return found, False
         # The index's order (relevance, then recency) is the queue's unless the agent sorts
         # (the changelist orders before it searches, so the order is set here).
-        rank = Case(*(When(pk=i, then=Value(n)) for n, i in enumerate(ids)), default=Value(len(ids)))
-        return found.annotate(kx_search_rank=rank).order_by("kx_search_rank", "-pk"), False
+        return found.annotate(kx_search_rank=_search_rank(ids)).order_by("kx_search_rank", "-pk"), False
 
     def action_checkbox(self, obj: Ticket):
         # The same input Django renders, without a widget and its template per row: on a
