@@ -1,16 +1,26 @@
 # Restart loops for scripts/run.sh (sourced). The caller sets VAR (the log directory) and
 # STOP (a file that exists while it shuts down, so a process exiting then is not restarted).
 
+# No command substitution runs inside the loop below: bash 5.2 re-parses a `$(...)` when it
+# runs it, and the TERM trap firing in the middle of that parse breaks it ("unexpected EOF while
+# looking for matching `)'") and the loop exits 1 instead of 0. Times come from printf's own
+# clock and signal names from a table filled here, before any trap is set.
+SIGNAL_NAMES=()
+for _n in {1..64}; do SIGNAL_NAMES[_n]=$(kill -l "$_n" 2>/dev/null); done
+unset _n
+
 note() {   # a supervisor event: on the terminal and in var/supervisor.log
-  printf '%s %s\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$*" | tee -a "$VAR/supervisor.log" >&2
+  local now
+  printf -v now '%(%Y-%m-%d %H:%M:%S)T' -1
+  printf '%s %s\n' "$now" "$*" | tee -a "$VAR/supervisor.log" >&2
 }
 
-describe_exit() {
+describe_exit() {   # sets EXIT_TEXT
   local rc=$1
   if ((rc > 128)); then
-    echo "was killed by signal $((rc - 128)) ($(kill -l $((rc - 128)) 2>/dev/null || echo '?'))"
+    EXIT_TEXT="was killed by signal $((rc - 128)) (${SIGNAL_NAMES[rc - 128]:-?})"
   else
-    echo "exited with exit code $rc"
+    EXIT_TEXT="exited with exit code $rc"
   fi
 }
 
@@ -18,7 +28,7 @@ describe_exit() {
 # The pause before a restart doubles from 1 s to 30 s while it keeps dying within a minute,
 # so a process that cannot start (a bad setting, the database gone) does not spin.
 supervise() {
-  local name=$1 log=$2 child="" delay=1 started ran rc
+  local name=$1 log=$2 child="" delay=1 started ran rc EXIT_TEXT
   shift 2
   trap '[[ -n $child ]] && kill -TERM "$child" 2>/dev/null; [[ -n $child ]] && wait "$child"; exit 0' TERM INT
   while true; do
@@ -35,9 +45,9 @@ supervise() {
     wait $! || true
     [[ -e $STOP ]] && exit 0
     if ((ran >= 60)); then delay=1; fi
-    note "$name $(describe_exit "$rc") after $ran s; restarting in $delay s"
-    printf '%s supervisor: %s %s; restarting\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$name" \
-      "$(describe_exit "$rc")" >>"$log"
+    describe_exit "$rc"
+    note "$name $EXIT_TEXT after $ran s; restarting in $delay s"
+    printf '%(%Y-%m-%d %H:%M:%S)T supervisor: %s %s; restarting\n' -1 "$name" "$EXIT_TEXT" >>"$log"
     sleep "$delay" &
     wait $! || true
     [[ -e $STOP ]] && exit 0

@@ -5,6 +5,7 @@ import os
 import re
 import signal
 import subprocess
+import time
 
 from core.tests.subprocesses import ROOT, wait_for
 
@@ -67,3 +68,26 @@ def test_a_process_killed_with_sigkill_is_restarted_and_stopping_the_loop_stops_
 
     wait_for(lambda: not is_running(second), timeout=5, what="the process to stop with its loop")
     assert len(started_pids(tmp_path, "worker")) == 2
+
+
+def test_the_loop_survives_stop_signals_arriving_while_it_writes_an_event(tmp_path):
+    """The CI run that failed: TERM came while the loop logged a restart, bash 5.2's parser broke
+    on the `$(...)` it was reading ("unexpected EOF while looking for matching `)'") and the loop
+    exited 1. The logging helpers run no command substitution, so a signal at any moment is safe."""
+    script = (
+        "source scripts/supervise.sh; trap 'caught=1' TERM; "
+        'while true; do describe_exit 137; note "worker $EXIT_TEXT" 2>/dev/null; done'
+    )
+    env = {**os.environ, "VAR": str(tmp_path)}
+    loop = subprocess.Popen(["bash", "-c", script], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: "KILL" in events(tmp_path), timeout=10, what="the first event")
+        for _ in range(300):
+            os.kill(loop.pid, signal.SIGTERM)
+            time.sleep(0.002)
+        assert loop.poll() is None, "the loop died of a signal it traps"
+    finally:
+        loop.kill()
+        _, errors = loop.communicate(timeout=10)
+    assert "unexpected EOF" not in errors
+    assert "worker was killed by signal 9 (KILL)" in events(tmp_path)
