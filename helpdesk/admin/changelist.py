@@ -9,6 +9,7 @@ with a join-free query and loads those rows with their joins (`core.paging`).
 from django.contrib.admin.views.main import ChangeList
 
 from core.paging import count_for_page, count_label, load_in_order, page_ids
+from helpdesk.sla.status import CLOCK_FIELDS
 
 COUNT_CAP = 1000
 
@@ -73,15 +74,7 @@ QUEUE_TICKET_FIELDS = [
     "merged_into",
     "sla_calendar",
     "sla_snapshot",
-    "first_response_due_at",
-    "first_response_at",
-    "next_response_due_at",
-    "resolution_due_at",
-    "resolved_at",
-    "sla_paused_since",
-    "first_response_breached",
-    "next_response_breached",
-    "resolution_breached",
+    *CLOCK_FIELDS,
 ]
 QUEUE_JOINS = ["requester", "organization", "team", "assignee"]
 

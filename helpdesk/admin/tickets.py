@@ -30,7 +30,7 @@ from helpdesk.models import Ticket
 from helpdesk.search import matching_ticket_ids
 from helpdesk.services import intake
 from helpdesk.services.versions import PROPERTY_ORDER, change_properties
-from helpdesk.sla.status import badges_for
+from helpdesk.sla.status import CLOCK_FIELDS, badges_for
 
 from . import ticket_actions
 from .base import KxModelAdmin
@@ -40,18 +40,7 @@ from .filters import AssigneeFilter, SlaStateFilter
 from .forms import ReplyForm, TicketAddForm, TicketChangeForm
 from .ticket_page import post_reply, ticket_page_context
 
-SLA_READONLY = [
-    "sla_plan",
-    "first_response_due_at",
-    "first_response_at",
-    "next_response_due_at",
-    "resolution_due_at",
-    "resolved_at",
-    "sla_paused_since",
-    "first_response_breached",
-    "next_response_breached",
-    "resolution_breached",
-]
+SLA_READONLY = ["sla_plan", *CLOCK_FIELDS]
 
 
 def _search_rank(ids: list[int]) -> RawSQL:

@@ -19,6 +19,21 @@ from . import business_time
 from .calendars import load_calendars
 from .clock import TARGET_FIELDS
 
+# A ticket's SLA clock as its own columns hold it: each target's deadline, when the response
+# or resolution came, the pause, and the misses. The ticket page shows them read-only (admin's
+# SLA fieldset) and the queue loads them for the badge (helpdesk.admin.changelist).
+CLOCK_FIELDS = (
+    "first_response_due_at",
+    "first_response_at",
+    "next_response_due_at",
+    "resolution_due_at",
+    "resolved_at",
+    "sla_paused_since",
+    "first_response_breached",
+    "next_response_breached",
+    "resolution_breached",
+)
+
 STATES = {
     "none": _("No SLA"),
     "met": _("Met"),
