@@ -1,15 +1,30 @@
 """Project-wide pytest fixtures."""
 
 import os
+import shutil
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.utils import timezone, translation
 
+from core.tests.subprocesses import TEMPLATES_ENV
 from helpdesk.selectors import maintenance as maintenance_selectors
 from helpdesk.selectors import reference
 from helpdesk.sla.calendars import clear_cache
+
+
+def pytest_configure(config):
+    # One directory for the run's shared templates (core.tests.subprocesses.migrated_database),
+    # made by the main process before xdist starts its workers, which inherit the variable.
+    if not hasattr(config, "workerinput"):
+        os.environ[TEMPLATES_ENV] = tempfile.mkdtemp(prefix="kuaixiang-test-templates-")
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput"):
+        shutil.rmtree(os.environ.pop(TEMPLATES_ENV, ""), ignore_errors=True)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -130,9 +145,51 @@ def screenshot_dir() -> Path:
     return SCREENSHOTS
 
 
-def pytest_collection_modifyitems(items):
+# pytest-django lets a test reach the database only through its mark or one of these fixtures.
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server",
+     "django_db_setup"}
+)  # fmt: skip
+
+
+def uses_the_suites_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(item.fixturenames)
+    )
+
+
+def pytest_collection_modifyitems(config, items):
     # Browser tests share one xdist worker (--dist loadgroup): two Chromiums on two cores
     # next to the rest of the suite only slow each other down.
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+    # `make test` runs the suite on SQLite, then again on PostgreSQL for what depends on the
+    # database. A test that cannot reach the suite's database (pytest-django refuses it any
+    # access) gives the same answer both times: the tests of scripts, settings and pure
+    # functions, and those that run real processes on SQLite files of their own.
+    if os.environ.get("DATABASE_URL", "").startswith("postgres") and not config.getoption(
+        "keep_database_free"
+    ):
+        kept = [item for item in items if uses_the_suites_database(item)]
+        if len(kept) < len(items):
+            config.hook.pytest_deselected(
+                items=[item for item in items if not uses_the_suites_database(item)]
+            )
+            items[:] = kept
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--keep-database-free",
+        action="store_true",
+        dest="keep_database_free",
+        help="On PostgreSQL, also run the tests that do not use the database (they ran on SQLite).",
+    )
+
+
+def pytest_report_header(config):
+    if os.environ.get("DATABASE_URL", "").startswith("postgres") and not config.getoption(
+        "keep_database_free"
+    ):
+        return "PostgreSQL pass: tests that use no database are deselected (they ran in the SQLite pass)"

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from helpdesk.demo import data as helpdesk_data
+from helpdesk.demo.seed import create_demo_user
 from helpdesk.models import Category, CustomerProfile, Organization, User
 
 from ..models import Board, FlagReason, Tag, Topic
@@ -43,9 +44,7 @@ def _people() -> dict[str, User]:
     people = {user.email: user for user in User.objects.filter(email__in=list(helpdesk_data.PEOPLE))}
     huadong = Organization.objects.filter(name=helpdesk_data.ORGANIZATIONS[0][0]).first()
     for email, name in data.EXTRA_PEOPLE.items():
-        user = User.objects.filter(email=email).first() or User.objects.create_user(
-            email, helpdesk_data.DEMO_PASSWORD, full_name=name
-        )
+        user = User.objects.filter(email=email).first() or create_demo_user(email, full_name=name)
         if email == data.NEWBIE and huadong is not None:
             CustomerProfile.objects.get_or_create(user=user, defaults={"organization": huadong})
         people[email] = user

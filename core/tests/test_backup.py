@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from core.tests.subprocesses import PYTHON, ROOT, manage, process_env, stop, wait_for
+from core.tests.subprocesses import PYTHON, ROOT, manage, migrated_database, process_env, stop, wait_for
 
 WRITERS = 3
 
@@ -62,7 +62,7 @@ def probe_rows(db: Path) -> list[tuple[int, int, str]]:
 def test_a_backup_taken_while_three_processes_write_restores_every_row_committed_before_it(tmp_path):
     live, fresh, copy = tmp_path / "live", tmp_path / "fresh", tmp_path / "backup"
     env = process_env(live)
-    manage("migrate", "--noinput", "-v0", env=env)
+    migrated_database(live / "kuaixiang.sqlite3")
     with sqlite3.connect(live / "kuaixiang.sqlite3") as setup:
         setup.execute(
             "CREATE TABLE backup_probe (id INTEGER PRIMARY KEY AUTOINCREMENT, writer INTEGER NOT NULL, "

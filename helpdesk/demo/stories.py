@@ -23,7 +23,7 @@ from helpdesk.services.sla_watch import run_sla_pass
 from helpdesk.services.tickets import assign_ticket, merge_tickets
 from helpdesk.services.workflow import rate_ticket, reopen_ticket, set_status
 
-from . import data
+from .seed import create_demo_user
 from .situations import (
     CAUSES_EN,
     CAUSES_ZH,
@@ -139,9 +139,7 @@ def _story(rng: random.Random, customers: list[tuple[User, CustomerProfile]], st
 
 def _customers(world: dict) -> list[tuple[User, CustomerProfile]]:
     for org_index, name, email, language, zone in EXTRA_CUSTOMERS:
-        user = User.objects.filter(email=email).first() or User.objects.create_user(
-            email, data.DEMO_PASSWORD, full_name=name
-        )
+        user = User.objects.filter(email=email).first() or create_demo_user(email, full_name=name)
         CustomerProfile.objects.get_or_create(
             user=user,
             defaults={

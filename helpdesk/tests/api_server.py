@@ -18,6 +18,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from core.tests.subprocesses import migrated_database
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -44,7 +46,8 @@ def gunicorn_server(tmp_path: Path, *, setup: str, workers: int = 2, threads: in
         "LOG_LEVEL": "WARNING",
     }
     script = "import django\ndjango.setup()\nfrom django.core.management import call_command\n"
-    script += "call_command('migrate', verbosity=0)\n" + setup
+    script += setup
+    migrated_database(tmp_path / "server.sqlite3")
     done = subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,

@@ -6,7 +6,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from core import clock
 from core.bulkload import schema_indexes
@@ -262,21 +261,6 @@ def test_a_load_that_stopped_midway_is_refused_until_the_database_is_seeded_agai
     monkeypatch.setattr(bulk._Writer, "write", real_write)
     _generate(world, 3)
     assert not marker.exists()
-
-
-def test_seeding_leaves_planner_statistics():
-    call_command("seed_demo", stdout=StringIO())
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'helpdesk_ticket'")
-        else:
-            # reltuples is -1 until a table was first analysed (PostgreSQL 14+); it changes
-            # with the ANALYZE, inside this test's transaction.
-            cursor.execute(
-                "SELECT count(*) FROM pg_class WHERE relname = 'helpdesk_ticket' AND reltuples >= 0"
-            )
-        assert cursor.fetchone()[0] >= 1
 
 
 def test_a_load_refused_before_it_began_leaves_no_marker(world, monkeypatch, marker):

@@ -15,7 +15,7 @@ from django.db import OperationalError
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from core.tests.subprocesses import PYTHON, ROOT, manage, process_env, stop, wait_for
+from core.tests.subprocesses import PYTHON, ROOT, manage, migrated_database, process_env, stop, wait_for
 from helpdesk.models import OutboundEmail
 from helpdesk.services.task_recovery import WorkerDied, recover_abandoned_tasks
 
@@ -123,7 +123,7 @@ def test_a_worker_killed_mid_send_is_recovered_by_its_restart_and_the_mail_sent_
     lease = 2
     env = process_env(tmp_path, settings="helpdesk.tests.worker_settings", OUTBOX_LEASE_SECONDS=str(lease))
     db = tmp_path / "kuaixiang.sqlite3"
-    manage("migrate", "--noinput", "-v0", env=env)
+    migrated_database(db)
     manage("shell", "-c", QUEUE_ONE_MAIL, env=env)
     worker = [PYTHON, "manage.py", "task_worker", "--worker-id", "test-worker-1", "--no-startup-delay"]
     worker += ["--interval", "0.2"]

@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 
+from core.tests.subprocesses import migrated_database
 from helpdesk.tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,8 +59,6 @@ class CountingEmailBackend(EmailBackend):
 SETUP = f"""
 import django
 django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
 from helpdesk.models import User
 User.objects.create_user({EMAIL!r}, {PASSWORD!r})
 """
@@ -96,6 +95,7 @@ def server(tmp_path):
         "KUAIXIANG_VAR_DIR": str(tmp_path),
         "LOG_LEVEL": "WARNING",
     }
+    migrated_database(tmp_path / "parallel.sqlite3")
     subprocess.run([sys.executable, "-c", SETUP], cwd=ROOT, env=env, check=True, timeout=60)
     port = _free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")

@@ -10,6 +10,7 @@ from core.db_stats import analyze
 from helpdesk.demo import data
 from helpdesk.demo.bulk import UnfinishedLoad, check_no_unfinished_load, generate_tickets
 from helpdesk.demo.seed import seed_mailbox, seed_people, seed_reference_data, seed_stories
+from helpdesk.demo.stories import TICKETS as HISTORY_TICKETS
 from helpdesk.demo.stories import seed_history
 
 
@@ -20,8 +21,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--tickets", type=int, default=0, help="Also add N generated tickets (bulk insert)."
         )
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=HISTORY_TICKETS,
+            help=f"How many tickets the 90-day history plays through the services (default {HISTORY_TICKETS}).",
+        )
 
-    def handle(self, *args, tickets: int = 0, **options) -> None:
+    def handle(self, *args, tickets: int = 0, history: int = HISTORY_TICKETS, **options) -> None:
         try:
             check_no_unfinished_load()
         except UnfinishedLoad as error:
@@ -34,7 +41,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo mailbox: drop mail into {box.path}/new/")
         self.stdout.write(f"Demo stories: {made} tickets created" if made else "Demo stories already present")
         started = time.perf_counter()
-        history = seed_history(world, people, now=now)
+        history = seed_history(world, people, now=now, count=history) if history > 0 else 0
         if history:
             self.stdout.write(
                 f"Demo history: {history} tickets over 90 days in {time.perf_counter() - started:.1f} s"

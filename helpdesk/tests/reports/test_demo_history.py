@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import transaction
+from django.test import TestCase
 
 from core import clock
 from helpdesk.demo.seed import seed_people, seed_reference_data
@@ -10,17 +12,27 @@ from helpdesk.demo.stories import seed_history
 from helpdesk.models import Ticket
 from helpdesk.search import matching_ticket_ids
 
-pytestmark = pytest.mark.django_db
+# On one worker: the history is seeded once for the module (see `history`).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-history")]
 CODE = re.compile(r"\b(ERR-\d{4}|LIC-\d{3}|F5 \d{3}|EF04|HTTP 401)\b")
 
 
-@pytest.fixture
-def history(django_capture_on_commit_callbacks):
-    world = seed_reference_data()
-    people = seed_people(world)
-    with django_capture_on_commit_callbacks(execute=True):
-        made = seed_history(world, people, now=clock.now(), count=60)
-    return made, people
+@pytest.fixture(scope="module")
+def history(django_db_setup, django_db_blocker):
+    """Sixty stories played once for the module (~5 s), in a transaction rolled back after its
+    last test; each test runs in a savepoint inside it, as it would in its own transaction."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = seed_reference_data()
+            people = seed_people(world)
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                made = seed_history(world, people, now=clock.now(), count=60)
+            yield made, people
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def test_every_ticket_tells_its_own_story(history):
