@@ -19,14 +19,12 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
-# Browser tests run in a process of their own: Playwright's sync API keeps an event loop in
-# the thread, and the live-chat tests drive websockets with async_to_sync, which refuses that.
-# scripts/with-redis.sh: a private Redis for the live chat's scale-out tests and benchmark.
+# scripts/test-passes.sh: the suite on SQLite with the browser tests beside it (a process of
+# their own), then the suite on PostgreSQL. scripts/with-redis.sh: a private Redis for the live
+# chat's scale-out tests and benchmark.
 test: $(STAMP) lint
 	@bash scripts/browser-deps.sh
-	@bash scripts/with-redis.sh $(PY) -m pytest -n 2 --dist loadgroup -m "not browser"
-	$(PY) -m pytest -m browser
-	@bash scripts/with-redis.sh bash scripts/with-postgres.sh $(PY) -m pytest -n 2 --dist loadgroup -m "not browser"
+	@PY=$(PY) bash scripts/test-passes.sh
 
 test-sqlite: $(STAMP)
 	@bash scripts/with-redis.sh $(PY) -m pytest -n 2 --dist loadgroup -m "not browser"
