@@ -11,7 +11,7 @@ everything that follows from it, in one transaction, and dropped —
 - their search documents (`search.bulk`), the title's tokens composed from the subject
   template's, analysed once per template, instead of running the segmenter on every title;
 - their report states and backlog rows, and their counts summed in memory
-  (`helpdesk.services.rollups.BulkFolder`), added to the rollups once at the end: the
+  (`helpdesk.services.rollups_bulk.BulkFolder`), added to the rollups once at the end: the
   same figures `rebuild_report_rollups` computes, without reading a million tickets back.
 
 The secondary indexes of those tables are dropped first and re-created from their own DDL
@@ -47,7 +47,8 @@ from helpdesk.models import (
     User,
 )
 from helpdesk.search import ticket_document
-from helpdesk.services.rollups import BulkFolder, advance_cursor
+from helpdesk.services.rollups import advance_cursor
+from helpdesk.services.rollups_bulk import BulkFolder
 from helpdesk.sla import business_time
 from helpdesk.sla.calendars import load_calendars
 from helpdesk.sla.clock import find_target
@@ -353,7 +354,7 @@ def _title_norm(row: dict, view: _TicketView) -> str | None:
 
 
 def _rollup_row(t: dict) -> dict:
-    """The row `BulkFolder.add` reads (the keys of a `values(*rollups._FIELDS)` query)."""
+    """The row `BulkFolder.add` reads (the keys of a `values(*rollups_facts._FIELDS)` query)."""
     return {
         **t,
         "pk": t["id"],

@@ -25,7 +25,7 @@ from helpdesk.models import (
     TicketReportState,
 )
 from helpdesk.search import DOC_TYPE, index_tickets, matching_ticket_ids
-from helpdesk.services import rollups
+from helpdesk.services import rollups, rollups_bulk
 from search.models import SearchDocument
 from search.tokenize import normalise_for_index
 
@@ -162,9 +162,9 @@ def _rollup_snapshot():
 @pytest.mark.parametrize("copy_from", [10_000, 0])
 def test_seeded_rollups_equal_what_a_rebuild_computes(world, monkeypatch, copy_from):
     rollups.rebuild()  # the demo's own tickets, folded through the services
-    monkeypatch.setattr(rollups, "COPY_FROM", copy_from)  # PostgreSQL: upserts, or one COPY
+    monkeypatch.setattr(rollups_bulk, "COPY_FROM", copy_from)  # PostgreSQL: upserts, or one COPY
     monkeypatch.setattr(bulk, "BATCH", 50)
-    monkeypatch.setattr(rollups.BulkFolder, "REDUCE_AT", 120)  # several partial sums
+    monkeypatch.setattr(rollups_bulk.BulkFolder, "REDUCE_AT", 120)  # several partial sums
     _generate(world, 300)
     seeded = _rollup_snapshot()
 
