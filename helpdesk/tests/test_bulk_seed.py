@@ -10,7 +10,7 @@ from django.db import connection
 
 from core import clock
 from core.bulkload import schema_indexes
-from helpdesk.demo import bulk
+from helpdesk.demo import bulk, generate
 from helpdesk.demo.seed import seed_people, seed_reference_data
 from helpdesk.models import (
     OPEN_STATUSES,
@@ -230,7 +230,7 @@ def test_bulk_documents_are_what_index_tickets_writes_and_are_found(world):
     assert new[0].pk in matching_ticket_ids(query=new[0].reference, user=agent)
 
 
-@pytest.mark.parametrize("template", bulk.SUBJECTS)
+@pytest.mark.parametrize("template", generate.SUBJECTS)
 def test_a_titles_tokens_composed_from_its_template_are_its_analysis(template):
     rng = random.Random(template)
     for _ in range(200):
