@@ -165,7 +165,7 @@ def test_common_words_frequencies_are_estimated_without_reading_their_matches(ti
     if connection.vendor == "sqlite":
         # Each token's newest DF_SAMPLE matches, read backwards off FTS5 and cut by LIMIT.
         (sql,) = [q["sql"] for q in captured.captured_queries]
-        assert sql.count(f"ORDER BY rowid DESC LIMIT {backends.DF_SAMPLE}") == 2
+        assert sql.count(f"ORDER BY rowid DESC LIMIT {backends.base.DF_SAMPLE}") == 2
         scans = [re.search(r"VIRTUAL TABLE INDEX (\d+):M", line) for line in sqlite_plan(sql)]
         walks = [int(m.group(1)) for m in scans if m]
         assert len(walks) == 2 and all(f & FTS5_ORDER_DESC for f in walks)
