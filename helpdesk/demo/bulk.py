@@ -1,7 +1,8 @@
 """`seed_demo --tickets N`: many plausible tickets, fast, for scale tests and benchmarks.
 
-Bulk inserts with SLA columns computed by the pure business-time core, so lists, filters
-and the watcher see realistic data: most targets met, some breached, a backlog of open work.
+This module loads and indexes what `helpdesk.demo.generate` generates (the rows, with SLA
+columns computed by the pure business-time core, in a realistic mix): bulk inserts, so
+lists, filters and the watcher see realistic data at any size.
 
 Linear in N and bounded in memory: each batch of tickets is generated, written with
 everything that follows from it, in one transaction, and dropped —
@@ -11,7 +12,7 @@ everything that follows from it, in one transaction, and dropped —
 - their search documents (`search.bulk`), the title's tokens composed from the subject
   template's, analysed once per template, instead of running the segmenter on every title;
 - their report states and backlog rows, and their counts summed in memory
-  (`helpdesk.services.rollups.BulkFolder`), added to the rollups once at the end: the
+  (`helpdesk.services.rollups_bulk.BulkFolder`), added to the rollups once at the end: the
   same figures `rebuild_report_rollups` computes, without reading a million tickets back.
 
 The secondary indexes of those tables are dropped first and re-created from their own DDL
@@ -22,10 +23,8 @@ are gathered afterwards (`core.db_stats.analyze`), or the planner guesses on a m
 """
 
 import functools
-import random
-import secrets
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -35,11 +34,8 @@ from django.urls import reverse
 from core.bulkload import BulkLoad, Rows, next_ids, reset_sequences
 from core.db_stats import analyze
 from helpdesk.models import (
-    OPEN_STATUSES,
-    Priority,
     ReportBacklog,
     SatisfactionRating,
-    Status,
     Ticket,
     TicketEvent,
     TicketPause,
@@ -47,33 +43,15 @@ from helpdesk.models import (
     User,
 )
 from helpdesk.search import ticket_document
-from helpdesk.services.rollups import BulkFolder, advance_cursor
-from helpdesk.sla import business_time
-from helpdesk.sla.calendars import load_calendars
-from helpdesk.sla.clock import find_target
+from helpdesk.services.rollups import advance_cursor
+from helpdesk.services.rollups_bulk import BulkFolder
 from search import bulk as search_bulk
 from search.models import SearchDocument
 from search.tokenize import index_tokens, normalise_for_index
 
+from .generate import TicketMix
+
 BATCH = 5000
-SUBJECTS = [
-    "收款单生成凭证失败：科目 {n} 不存在",
-    "凭证过账后金额与银行回单不一致（差异 {n} 元）",
-    "用友 U8 接口超时，第 {n} 批凭证未同步",
-    "金蝶云星空凭证号重复 {n}",
-    "Receipt voucher #{n} rejected by SAP: posting period closed",
-    "Oracle EBS import fails for batch {n}: invalid cost center",
-    "插件升级到 3.2 后第 {n} 张红冲凭证没有生成",
-]
-STATUS_WEIGHTS = [
-    (Status.NEW, 6),
-    (Status.OPEN, 12),
-    (Status.PENDING_CUSTOMER, 6),
-    (Status.ON_HOLD, 2),
-    (Status.RESOLVED, 34),
-    (Status.CLOSED, 40),
-]
-PRIORITY_WEIGHTS = [(Priority.P1, 5), (Priority.P2, 20), (Priority.P3, 55), (Priority.P4, 20)]
 # The tables a load fills: their secondary indexes are built once, at the end.
 TABLES = [
     Ticket._meta.db_table,
@@ -112,10 +90,6 @@ def check_no_unfinished_load() -> None:
         )
 
 
-def _pick(rng: random.Random, weights):
-    return rng.choices([value for value, _ in weights], [weight for _, weight in weights])[0]
-
-
 def generate_tickets(
     *,
     count: int,
@@ -129,18 +103,9 @@ def generate_tickets(
     documents, report states and rollups; then gather statistics. `progress(done, phase)`
     is told after each batch. Call it outside a transaction, with no other process writing
     to the database (on SQLite the load takes the journal over)."""
-    rng = random.Random(seed)
-    customers = [u for u in people.values() if not u.is_staff]
-    agents = [u for u in people.values() if u.is_staff and not u.is_superuser]
-    profiles = {u.pk: u.customer_profile for u in customers}
-    categories = list(world["categories"].values())
-    targets: dict[tuple, object] = {}
-    calendar_ids = {org.sla_plan.calendar_id for org in (p.organization for p in profiles.values())}
-    calendar_ids |= {c.default_team.calendar_id for c in categories if c.default_team}
-    # One load for all plans' calendars: load_calendar() checks freshness with a query per call.
-    calendars = load_calendars(calendar_ids)
+    mix = TicketMix(world=world, people=people, now=now, seed=seed)
     check_no_unfinished_load()
-    writer = _Writer(now=now, calendars=calendars)
+    writer = _Writer(now=now, calendars=mix.calendars)
     load = BulkLoad(tables=TABLES)
     load.begin()
     marker = load_marker()
@@ -152,11 +117,7 @@ def generate_tickets(
         made = 0
         while made < count:
             size = min(BATCH, count - made)
-            tickets = [
-                _make(rng, now, customers, agents, profiles, categories, targets, calendars)
-                for _ in range(size)
-            ]
-            ratings = [_rating(rng, t) for t in tickets if t["resolved_at"] and rng.random() < 0.6]
+            tickets, ratings = mix.batch(size)
             with transaction.atomic():
                 writer.write(tickets, ratings)
             made += size
@@ -353,7 +314,7 @@ def _title_norm(row: dict, view: _TicketView) -> str | None:
 
 
 def _rollup_row(t: dict) -> dict:
-    """The row `BulkFolder.add` reads (the keys of a `values(*rollups._FIELDS)` query)."""
+    """The row `BulkFolder.add` reads (the keys of a `values(*rollups_facts._FIELDS)` query)."""
     return {
         **t,
         "pk": t["id"],
@@ -363,147 +324,3 @@ def _rollup_row(t: dict) -> dict:
         "requester__customer_profile__timezone": t["_requester_timezone"],
         "team__calendar_id": t["_team_calendar_id"],
     }
-
-
-def _rating(rng: random.Random, ticket: dict) -> dict:
-    rated = rng.random() < 0.45
-    return {
-        "ticket": ticket,
-        "token": secrets.token_urlsafe(24),
-        "surveyed_at": ticket["resolved_at"],
-        "score": _pick(rng, [(5, 50), (4, 25), (3, 12), (2, 7), (1, 6)]) if rated else None,
-        "rated_at": ticket["resolved_at"] + timedelta(hours=rng.randint(1, 48)) if rated else None,
-    }
-
-
-_TICKET_DEFAULTS = {
-    f.attname: f.get_default()
-    for f in Ticket._meta.concrete_fields
-    if not (f.has_default() and callable(f.default))
-}
-
-
-def _make(rng, now, customers, agents, profiles, categories, targets, calendars) -> dict:
-    """One generated ticket as {attname: value} (plus "_"-keys the writer reads), drawing
-    from `rng` in the same order as ever, so a seed gives the same tickets."""
-    requester = rng.choice(customers)
-    organization = profiles[requester.pk].organization
-    category = rng.choice(categories)
-    priority = _pick(rng, PRIORITY_WEIGHTS)
-    status = _pick(rng, STATUS_WEIGHTS)
-    recent = status in (Status.NEW, Status.OPEN, Status.PENDING_CUSTOMER, Status.ON_HOLD)
-    created = now - timedelta(minutes=rng.randint(10, 60 * 24 * (21 if recent else 180)))
-    plan = organization.sla_plan
-    key = (plan.pk, priority, category.complexity)
-    if key not in targets:
-        targets[key] = find_target(plan_id=plan.pk, priority=priority, complexity=category.complexity)
-    target = targets[key]
-    calendar = calendars[plan.calendar_id]
-    n = rng.randint(100, 99999)
-    template = rng.choice(SUBJECTS)
-    team = category.default_team
-    ticket = {
-        **_TICKET_DEFAULTS,
-        "subject": template.format(n=n),
-        "symptoms": "批量生成的演示工单。Generated demo ticket for scale testing.",
-        "occurred_at": created - timedelta(hours=1),
-        "no_error_shown": True,
-        "steps_to_reproduce": "1. 打开收款单 2. 生成凭证",
-        "expected_result": "凭证生成",
-        "actual_result": "凭证未生成",
-        "erp_system": organization.default_erp_system,
-        "erp_version": "8.1",
-        "plugin_version": "3.2.0",
-        "quality_score": rng.randint(55, 100),
-        "category_id": category.pk,
-        "priority": priority,
-        "status": status,
-        "requester_id": requester.pk,
-        "organization_id": organization.pk,
-        "team_id": team.pk if team else None,
-        "assignee_id": None if status == Status.NEW else rng.choice(agents).pk,
-        "sla_plan_id": plan.pk,
-        "sla_calendar_id": plan.calendar_id,
-        "sla_snapshot": {
-            "plan": plan.name,
-            "tier": plan.tier,
-            "priority": priority,
-            "complexity": category.complexity,
-            "first_response_minutes": target.first_response_minutes,
-            "next_response_minutes": target.next_response_minutes,
-            "resolution_minutes": target.resolution_minutes,
-            "warn_at_percent": target.warn_at_percent,
-        },
-        "created_at": created,
-        "updated_at": created,
-        # What the writer needs beside the columns (rollup dimensions, the title's tokens).
-        "_template": template,
-        "_n": n,
-        "_organization": organization,
-        "_complexity": category.complexity,
-        "_tier": plan.tier,
-        "_requester_timezone": profiles[requester.pk].timezone,
-        "_team_calendar_id": team.calendar_id if team else None,
-    }
-    ticket["first_response_due_at"] = business_time.add_business_minutes(
-        calendar, created, target.first_response_minutes
-    )
-    ticket["resolution_due_at"] = business_time.add_business_minutes(
-        calendar, created, target.resolution_minutes
-    )
-    if status != Status.NEW:
-        delay = max(1, int(target.first_response_minutes * rng.uniform(0.05, 1.25)))
-        answered = business_time.add_business_minutes(calendar, created, delay)
-        if answered and answered < now:
-            ticket["first_response_at"] = answered
-            ticket["first_response_business_seconds"] = delay * 60
-            ticket["first_response_seconds"] = int((answered - created).total_seconds())
-            ticket["first_response_breached"] = answered > ticket["first_response_due_at"]
-            ticket["agent_reply_count"] = _pick(rng, [(1, 55), (2, 25), (3, 12), (5, 8)])
-            ticket["last_agent_reply_at"] = answered
-            ticket["updated_at"] = answered
-    if status in (Status.RESOLVED, Status.CLOSED) and ticket["first_response_at"]:
-        spent = max(1, int(target.resolution_minutes * rng.uniform(0.05, 1.2)))
-        resolved = business_time.add_business_minutes(calendar, created, spent)
-        if resolved and ticket["first_response_at"] <= resolved < now:
-            ticket["resolved_at"] = resolved
-            ticket["resolution_business_seconds"] = spent * 60
-            ticket["resolution_breached"] = resolved > ticket["resolution_due_at"]
-            ticket["reopen_count"] = 1 if rng.random() < 0.05 else 0
-            ticket["updated_at"] = resolved
-            if status == Status.CLOSED:
-                ticket["closed_at"] = min(resolved + timedelta(days=7), now)
-        else:
-            ticket["status"] = Status.OPEN
-    elif status in (Status.RESOLVED, Status.CLOSED):
-        ticket["status"] = Status.NEW
-    if ticket["status"] in OPEN_STATUSES:
-        ticket["resolved_at"] = None
-        # As the SLA watcher leaves them: a target past due is flagged (warned and breached)
-        # and no longer a next check, so only the clocks still running are.
-        if (
-            not ticket["first_response_at"]
-            and ticket["first_response_due_at"]
-            and ticket["first_response_due_at"] < now
-        ):
-            ticket["first_response_warned"] = ticket["first_response_breached"] = True
-        if ticket["resolution_due_at"] and ticket["resolution_due_at"] < now:
-            ticket["resolution_warned"] = ticket["resolution_breached"] = True
-        pending = [
-            due
-            for due, flagged in (
-                (
-                    None if ticket["first_response_at"] else ticket["first_response_due_at"],
-                    ticket["first_response_breached"],
-                ),
-                (ticket["resolution_due_at"], ticket["resolution_breached"]),
-            )
-            if due and not flagged
-        ]
-        ticket["sla_next_check_at"] = min(pending) if pending else None
-        if ticket["status"] in (Status.PENDING_CUSTOMER, Status.ON_HOLD):
-            # Paused tickets have no running clocks; the watcher has nothing to do for them.
-            ticket["sla_paused_since"] = ticket["updated_at"]
-            ticket["resolution_due_at"] = None
-            ticket["sla_next_check_at"] = None
-    return ticket

@@ -93,7 +93,7 @@ class ReportBacklog(models.Model):
     the backlog, instead of from the wide ticket table. Kept by the same fold as the rollups;
     the row is deleted when the ticket leaves the backlog.
 
-    The dimension columns hold the rollups' values (helpdesk.services.rollups.ticket_dims).
+    The dimension columns hold the rollups' values (helpdesk.services.rollups_facts.ticket_dims).
     """
 
     ticket = models.OneToOneField(

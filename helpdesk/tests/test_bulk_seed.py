@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from core import clock
 from core.bulkload import schema_indexes
-from helpdesk.demo import bulk
+from helpdesk.demo import bulk, generate
 from helpdesk.demo.seed import seed_people, seed_reference_data
 from helpdesk.models import (
     OPEN_STATUSES,
@@ -24,7 +24,7 @@ from helpdesk.models import (
     TicketReportState,
 )
 from helpdesk.search import DOC_TYPE, index_tickets, matching_ticket_ids
-from helpdesk.services import rollups
+from helpdesk.services import rollups, rollups_bulk
 from search.models import SearchDocument
 from search.tokenize import normalise_for_index
 
@@ -161,9 +161,9 @@ def _rollup_snapshot():
 @pytest.mark.parametrize("copy_from", [10_000, 0])
 def test_seeded_rollups_equal_what_a_rebuild_computes(world, monkeypatch, copy_from):
     rollups.rebuild()  # the demo's own tickets, folded through the services
-    monkeypatch.setattr(rollups, "COPY_FROM", copy_from)  # PostgreSQL: upserts, or one COPY
+    monkeypatch.setattr(rollups_bulk, "COPY_FROM", copy_from)  # PostgreSQL: upserts, or one COPY
     monkeypatch.setattr(bulk, "BATCH", 50)
-    monkeypatch.setattr(rollups.BulkFolder, "REDUCE_AT", 120)  # several partial sums
+    monkeypatch.setattr(rollups_bulk.BulkFolder, "REDUCE_AT", 120)  # several partial sums
     _generate(world, 300)
     seeded = _rollup_snapshot()
 
@@ -229,7 +229,7 @@ def test_bulk_documents_are_what_index_tickets_writes_and_are_found(world):
     assert new[0].pk in matching_ticket_ids(query=new[0].reference, user=agent)
 
 
-@pytest.mark.parametrize("template", bulk.SUBJECTS)
+@pytest.mark.parametrize("template", generate.SUBJECTS)
 def test_a_titles_tokens_composed_from_its_template_are_its_analysis(template):
     rng = random.Random(template)
     for _ in range(200):

@@ -226,8 +226,8 @@ def test_ticket_ids_rank_only_the_newest_matches_of_a_very_common_word(both, doc
     # A word in most of a million tickets: the ranking reads a bounded window of the newest
     # matches (here three, the term being in more documents than IDS_WINDOW), so the oldest
     # match is left out however relevant it is.
-    monkeypatch.setattr(backends, "IDS_WINDOW", 2)
-    monkeypatch.setattr(backends, "COMMON_IDS_WINDOW", 3)
+    monkeypatch.setattr(backends.base, "IDS_WINDOW", 2)
+    monkeypatch.setattr(backends.base, "COMMON_IDS_WINDOW", 3)
     for n in range(3, 6):
         doc(
             f"KX-00000{n} 打印问题",
@@ -241,7 +241,7 @@ def test_ticket_ids_rank_only_the_newest_matches_of_a_very_common_word(both, doc
     agent = user(staff=True)
     ids = matching_ids(query="ERR-7781", user=agent, collection=Collection.TICKETS, now=NOW)
     assert ids == ["3", "4", "5"]
-    monkeypatch.setattr(backends, "IDS_WINDOW", 5000)
+    monkeypatch.setattr(backends.base, "IDS_WINDOW", 5000)
     ids = matching_ids(query="ERR-7781", user=agent, collection=Collection.TICKETS, now=NOW)
     # With room for every match, the older ones are back.
     assert sorted(ids) == ["1", "2", "3", "4", "5"]

@@ -78,8 +78,8 @@ QUERIES = {"凭证生成失败": PKEY_BACKWARDS, "ERR-1200": TICKETS_BY_INDEX, "
 def common_at_this_size(monkeypatch):
     """Window and span as a million tickets make them, for a table of 1,500: 凭证生成失败 (in
     1,350) is a common query, read over the newest ids only."""
-    monkeypatch.setattr(backends, "COMMON_IDS_WINDOW", 100)
-    monkeypatch.setattr(backends, "IDS_SPAN_FACTOR", 2)
+    monkeypatch.setattr(backends.base, "COMMON_IDS_WINDOW", 100)
+    monkeypatch.setattr(backends.postgres, "IDS_SPAN_FACTOR", 2)
 
 
 @pytest.mark.parametrize("query", QUERIES)
@@ -98,8 +98,8 @@ def test_the_window_of_newest_matches_is_read_by_index_and_ranked_alone(tickets,
 def test_common_words_seldom_together_are_still_found_however_old(tickets, common_at_this_size, monkeypatch):
     # 失败 (1,350 tickets) and 打印 (151) are both common here, and together only in the
     # oldest ticket but one: not among the newest ids, so PostgreSQL reads the index after all.
-    monkeypatch.setattr(backends, "IDS_WINDOW", 100)
-    monkeypatch.setattr(backends, "IDS_SPAN_FACTOR", 1)  # the newest 993 ids
+    monkeypatch.setattr(backends.base, "IDS_WINDOW", 100)
+    monkeypatch.setattr(backends.postgres, "IDS_SPAN_FACTOR", 1)  # the newest 993 ids
     agent = get_user_model().objects.create(email="plan-seldom@example.com", is_staff=True)
     with CaptureQueriesContext(connection) as captured:
         found = matching_ids(query="失败 打印", user=agent, collection=Collection.TICKETS, now=NOW)
@@ -153,7 +153,7 @@ def check_postgresql(plan: str, scans: tuple[str, ...]) -> None:
 
 
 def test_common_words_frequencies_are_estimated_without_reading_their_matches(tickets, monkeypatch):
-    monkeypatch.setattr(backends, "ESTIMATE_FROM", 1000)
+    monkeypatch.setattr(backends.base, "ESTIMATE_FROM", 1000)
     backends.PostgresBackend._stats.clear()
     backend = backends.for_connection()
     try:
@@ -165,7 +165,7 @@ def test_common_words_frequencies_are_estimated_without_reading_their_matches(ti
     if connection.vendor == "sqlite":
         # Each token's newest DF_SAMPLE matches, read backwards off FTS5 and cut by LIMIT.
         (sql,) = [q["sql"] for q in captured.captured_queries]
-        assert sql.count(f"ORDER BY rowid DESC LIMIT {backends.DF_SAMPLE}") == 2
+        assert sql.count(f"ORDER BY rowid DESC LIMIT {backends.base.DF_SAMPLE}") == 2
         scans = [re.search(r"VIRTUAL TABLE INDEX (\d+):M", line) for line in sqlite_plan(sql)]
         walks = [int(m.group(1)) for m in scans if m]
         assert len(walks) == 2 and all(f & FTS5_ORDER_DESC for f in walks)

@@ -27,7 +27,7 @@ def window_span(request, monkeypatch):
     """SQLite asks each relevance question alone over a window of few ids and with the whole
     query over a wide one: both ways must give the same order."""
     if request.param == "wide":
-        monkeypatch.setattr(backends, "IDS_NARROW_SPAN", 0)
+        monkeypatch.setattr(backends.sqlite, "IDS_NARROW_SPAN", 0)
 
 
 @pytest.fixture
@@ -112,8 +112,8 @@ def test_a_common_word_is_found_in_the_description_too(agent, ticket, everyday_t
 
 
 def test_every_match_of_a_rare_code_is_ranked_however_old(agent, ticket, monkeypatch):
-    monkeypatch.setattr(backends, "IDS_WINDOW", 3)
-    monkeypatch.setattr(backends, "COMMON_IDS_WINDOW", 1)
+    monkeypatch.setattr(backends.base, "IDS_WINDOW", 3)
+    monkeypatch.setattr(backends.base, "COMMON_IDS_WINDOW", 1)
     for n in range(51, 54):
         ticket(n, "同步失败", f"错误 ERR-4090，第 {n} 次。", age_days=n)
     # Three matches: no more than IDS_WINDOW, so all of them, not the newest COMMON_IDS_WINDOW.
@@ -135,10 +135,10 @@ def test_frequencies_of_a_large_collection_are_estimated_not_counted(agent, tick
     backend = backends.for_connection()
     exact = backend.document_frequencies(["打印", "err5001"], Collection.TICKETS, 21)
     assert exact == {"打印": 10, "err5001": 1}
-    monkeypatch.setattr(backends, "ESTIMATE_FROM", 20)
+    monkeypatch.setattr(backends.base, "ESTIMATE_FROM", 20)
     if connection.vendor == "sqlite":
         # The newest DF_SAMPLE matches: exact below that, their density above it.
-        monkeypatch.setattr(backends, "DF_SAMPLE", 4)
+        monkeypatch.setattr(backends.base, "DF_SAMPLE", 4)
         estimated = backend.document_frequencies(["打印", "err5001"], Collection.TICKETS, 21)
         assert estimated["err5001"] == 1
         assert 8 <= estimated["打印"] <= 12

@@ -32,7 +32,7 @@ from helpdesk.models import (
     Team,
     User,
 )
-from helpdesk.services.rollups import DIMENSIONS, report_zone
+from helpdesk.services.rollups_facts import DIMENSIONS, report_zone
 
 from .backlog import open_state, sum_states, with_open
 from .common import Period

@@ -16,7 +16,7 @@ from helpdesk.models import (
     ReportRollup,
     Ticket,
 )
-from helpdesk.services.rollups import bucket_value, report_day
+from helpdesk.services.rollups_facts import bucket_value, report_day
 
 from .common import Period, Ratio
 from .figures import Durations, Measures, Scope

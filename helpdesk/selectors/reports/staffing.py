@@ -13,7 +13,7 @@ from helpdesk.models import (
     ReportRollup,
     Team,
 )
-from helpdesk.services.rollups import report_zone
+from helpdesk.services.rollups_facts import report_zone
 from helpdesk.sla import business_time
 from helpdesk.sla.calendars import load_calendars
 
