@@ -1,4 +1,4 @@
-"""Changelist filters agents use to slice the queue: by who owns it and by SLA state.
+"""Changelist filters agents use to slice the queue: by who owns it, which team holds it, SLA state.
 
 Every filter reads indexed columns only; none of them computes an SLA badge per row.
 """
@@ -52,6 +52,14 @@ class AssigneeFilter(admin.SimpleListFilter):
         if value and value.isdigit():
             return queryset.filter(assignee_id=int(value))
         return queryset
+
+
+class TeamFilter(admin.RelatedFieldListFilter):
+    """Every team, and the tickets no team holds yet under "No team" (Django would say "-")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_value_display = _("No team")
 
 
 class SlaStateFilter(admin.SimpleListFilter):

@@ -36,7 +36,7 @@ from . import ticket_actions
 from .base import KxModelAdmin
 from .changelist import TicketChangeList
 from .display import priority_badge, sla_badge, status_badge
-from .filters import AssigneeFilter, SlaStateFilter
+from .filters import AssigneeFilter, SlaStateFilter, TeamFilter
 from .forms import ReplyForm, TicketAddForm, TicketChangeForm
 from .ticket_page import post_reply, ticket_page_context
 
@@ -76,7 +76,7 @@ class TicketAdmin(KxModelAdmin):
     list_filter = [
         "status",
         "priority",
-        "team",
+        ("team", TeamFilter),
         AssigneeFilter,
         SlaStateFilter,
         "category",

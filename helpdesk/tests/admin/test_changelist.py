@@ -62,6 +62,26 @@ def test_assignee_filter_selects_mine_and_unassigned(agent_client, agent, custom
     assert listed(agent_client.get(CHANGELIST, {"assignee": str(colleague.pk)})) == {theirs.pk}
 
 
+def test_team_filter_selects_a_team_and_the_tickets_no_team_holds(agent_client, customer):
+    team = TeamFactory(name="用友支持组")
+    held = submit(requester=customer, category=CategoryFactory(default_team=team))
+    homeless = submit(requester=customer)
+    Ticket.objects.filter(pk=homeless.pk).update(team=None)
+
+    response = agent_client.get(CHANGELIST)
+    filter_links = {
+        str(choice["display"]): choice["query_string"]
+        for spec in response.context["cl"].filter_specs
+        if spec.title == "team"
+        for choice in spec.choices(response.context["cl"])
+    }
+    assert "No team" in filter_links and "-" not in filter_links
+    assert listed(agent_client.get(CHANGELIST + filter_links["No team"])) == {homeless.pk}
+    assert listed(agent_client.get(CHANGELIST + filter_links["用友支持组"])) == {held.pk}
+    chinese = agent_client.get(CHANGELIST, headers={"accept-language": "zh-hans"})
+    assert "无团队" in chinese.content.decode()
+
+
 @pytest.fixture
 def sla_tickets(customer, agent):
     now = clock.now()
