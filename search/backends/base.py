@@ -2,7 +2,8 @@
 
 The planned terms (`PlannedTerm`, `satisfying`, `matchable`, `anywhere`), the ids-only window
 (`ids_window`, `Relevance`), the filters every read applies (`Filters`, `visible_documents`),
-the collection checks and the cached collection size. The vendor halves are
+the collection checks, the cached collection size and the candidate pool both
+halves make alike (`Backend.candidates`). The vendor halves are
 `search.backends.sqlite` and `search.backends.postgres`; they read the tunables below as
 `base.NAME`, so a test patching this module reaches both.
 """
@@ -204,6 +205,27 @@ def all_then_any(run, *, limit: int, require_all: bool, several: bool) -> tuple[
     seen = set(found)
     merged = found + [pk for pk in wider if pk not in seen]
     return merged[:limit], len(merged) > limit
+
+
+class Backend:
+    """What the two vendor halves share: the candidate pool, every term first, then any.
+
+    Each half says how the database ranks documents matching every term (`every`) or any.
+    """
+
+    def ranked(self, terms: Sequence[PlannedTerm], filters: Filters, *, every: bool, limit: int) -> list[int]:
+        raise NotImplementedError
+
+    def candidates(
+        self, terms: Sequence[PlannedTerm], filters: Filters, *, limit: int, require_all: bool
+    ) -> tuple[list[int], bool]:
+        """Up to `limit` document ids, best first, and whether there may be more."""
+        return all_then_any(
+            lambda every, n: self.ranked(terms, filters, every=every, limit=n),
+            limit=limit,
+            require_all=require_all,
+            several=len(matchable(terms)) > 1,
+        )
 
 
 def meta_tokens(doc: SearchDocument) -> str:

@@ -24,10 +24,10 @@ from .base import (
     RARE,
     TABLE,
     VERY_COMMON,
+    Backend,
     Filters,
     PlannedTerm,
     Relevance,
-    all_then_any,
     anywhere,
     checked_collection,
     estimated_frequency,
@@ -44,7 +44,7 @@ PG_MAX_POSITION = 16383
 STATS_TTL_SECONDS = 60.0
 
 
-class PostgresBackend:
+class PostgresBackend(Backend):
     WEIGHTS = (("title_norm", "A"), ("tags_norm", "B"), ("body_norm", "C"))
     # ts_rank_cd's weights are given {D, C, B, A}: body 1, tags 3, title 5, as in bm25 above.
     RANK_WEIGHTS = "{0.0, 0.2, 0.6, 1.0}"
@@ -282,13 +282,3 @@ class PostgresBackend:
                 [*where_params, window, *order_params, limit],
             )
             return cursor.fetchall()
-
-    def candidates(
-        self, terms: Sequence[PlannedTerm], filters: Filters, *, limit: int, require_all: bool
-    ) -> tuple[list[int], bool]:
-        return all_then_any(
-            lambda every, n: self.ranked(terms, filters, every=every, limit=n),
-            limit=limit,
-            require_all=require_all,
-            several=len(matchable(terms)) > 1,
-        )

@@ -22,15 +22,14 @@ from .base import (
     RARE,
     TABLE,
     VERY_COMMON,
+    Backend,
     Filters,
     PlannedTerm,
     Relevance,
-    all_then_any,
     anywhere,
     checked_collection,
     estimated_frequency,
     ids_window,
-    matchable,
     meta_tokens,
 )
 
@@ -39,7 +38,7 @@ from .base import (
 IDS_NARROW_SPAN = 20_000
 
 
-class SqliteBackend:
+class SqliteBackend(Backend):
     TABLES = {Collection.CONTENT: "search_fts", Collection.TICKETS: "search_fts_tickets"}
 
     @classmethod
@@ -161,28 +160,15 @@ class SqliteBackend:
             expression += " AND {meta} : (" + " OR ".join(f'"kind_{k}"' for k in filters.kinds) + ")"
         return expression
 
-    def ranked(self, expression: str, limit: int, collection: str = Collection.CONTENT) -> list[int]:
-        table = self.table(collection)
+    def ranked(self, terms: Sequence[PlannedTerm], filters: Filters, *, every: bool, limit: int) -> list[int]:
+        table = self.table(filters.collection)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT rowid FROM {table} WHERE {table} MATCH %s "
                 f"ORDER BY bm25({table}, 5.0, 3.0, 1.0, 0.0), rowid LIMIT %s",
-                [expression, limit],
+                [self.match_expression(terms, filters, require_all=every), limit],
             )
             return [row[0] for row in cursor.fetchall()]
-
-    def candidates(
-        self, terms: Sequence[PlannedTerm], filters: Filters, *, limit: int, require_all: bool
-    ) -> tuple[list[int], bool]:
-        """Up to `limit` document ids, best first, and whether there may be more."""
-        return all_then_any(
-            lambda every, n: self.ranked(
-                self.match_expression(terms, filters, require_all=every), n, filters.collection
-            ),
-            limit=limit,
-            require_all=require_all,
-            several=len(matchable(terms)) > 1,
-        )
 
     def ranked_ids(
         self,
