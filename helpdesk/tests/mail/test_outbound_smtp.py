@@ -78,6 +78,36 @@ def test_a_mail_goes_through_smtp_with_text_and_html_parts_and_its_message_id(sm
     assert "<blockquote" in html and "旧的内容" in html
 
 
+# Spaces between Chinese and codes or versions, where Python 3.12's own folder would put the
+# space into the fold between two encoded words and readers would drop it ("3.1.4后").
+SPACED_SUBJECTS = [
+    "[KX-000592] 新回复：插件升级到 3.1.4 后凭证模板 #1 打不开（currency_rate）",
+    "[KX-000017] 工单已解决：收款单生成凭证报 ERR-4012 科目 2241.02 不存在 请确认",
+    "[KX-000123] 新回复：Voucher template #30 blank after upgrading to 3.2.1 凭证模板 空白",
+    "[KX-000321] SLA 预警：金蝶云星空 8.1 凭证同步 U8 V13.0 接口 超时 ERR-4090 第 3 次",
+]
+
+
+def test_mixed_subjects_arrive_with_every_space_where_it_was(smtp_settings, monday_9am):
+    handler = Collect()
+    server = Controller(handler, hostname="127.0.0.1", port=smtp_settings)
+    server.start()
+    try:
+        for subject in SPACED_SUBJECTS:
+            email = outbox.queue_email(
+                to=["li.na@huadong.example"],
+                subject=subject,
+                body="b",
+                kind=EmailKind.AGENT_REPLY,
+                now=monday_9am,
+            )
+            assert outbox.deliver(email_id=email.pk, now=monday_9am) == OutboundEmail.State.SENT
+    finally:
+        server.stop()
+
+    assert [message["Subject"] for _, message in handler.messages] == SPACED_SUBJECTS
+
+
 def test_smtp_down_then_up_delivers_each_mail_exactly_once(smtp_settings, monday_9am):
     emails = [
         outbox.queue_email(
