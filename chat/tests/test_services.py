@@ -140,6 +140,24 @@ def test_ending_resolved_resolves_the_ticket_and_the_customer_can_rate_and_get_t
     assert session.ticket.reference in row.subject
 
 
+def test_customers_see_the_agent_by_first_name_in_the_chat_and_its_transcript(customer, category, team):
+    agent = AgentFactory(email="li.kefu@vendor.example", full_name="李客服 Li (Agent)")
+    team.members.add(agent)
+    services.set_availability(agent=agent, status="available")
+    session = services.accept_chat(
+        session=services.start_chat(customer=customer, category=category, text="你好"), agent=agent
+    )
+    services.post_message(session=session, author=agent, body="请重试")
+    [reply] = [m for m in selectors.messages_after(session, user=customer, after=0) if m.author == agent]
+
+    assert selectors.message_payload(reply, for_staff=False)["author"] == "李客服"
+    assert selectors.session_payload(session, for_staff=False)["agent"] == "李客服"
+    assert selectors.message_payload(reply, for_staff=True)["author"] == "李客服 Li (Agent)"
+    services.mail_transcript(session=session, customer=customer)
+    body = OutboundEmail.objects.get(kind=EmailKind.CHAT_TRANSCRIPT).body
+    assert "李客服:" in body and "(Agent)" not in body and "vendor.example" not in body
+
+
 def test_a_customer_who_leaves_before_an_answer_abandons_the_chat(customer, category, team):
     session = services.start_chat(customer=customer, category=category, text="你好")
     services.end_chat(session=session, actor=customer)

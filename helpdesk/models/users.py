@@ -74,6 +74,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name or self.email.split("@")[0]
 
+    def name_for_customers(self) -> str:
+        """How customers see this person: on the portal, in mail, in chat and in the API.
+
+        Staff by the first word of the full name ("李客服 Li" → "李客服", "Anna Müller" → "Anna";
+        a Chinese name has no space and stays whole) and "" without one (the caller then says
+        "the support team"), never a staff address or what follows the first word (a role
+        label, a surname). Customers by full name, else their address's local part.
+        """
+        if self.is_staff:
+            words = self.full_name.split()
+            return words[0] if words else ""
+        return self.full_name or self.email.split("@")[0]
+
     @property
     def is_agent(self) -> bool:
         return self.is_staff

@@ -29,6 +29,25 @@ def test_the_agent_reply_is_written_in_each_requesters_language(monday_9am):
     assert zh.reply_to == addresses.reply_address(chinese) and en.reply_to == addresses.reply_address(english)
 
 
+def test_the_quoted_history_names_staff_by_first_name_and_never_by_address(monday_9am):
+    ticket = submit(
+        requester=CustomerFactory(full_name="赵会计 Zhao", organization__language="zh-hans"), now=monday_9am
+    )
+    named = AgentFactory(full_name="李客服 Li (Agent)", email="li.kefu@vendor.example")
+    nameless = AgentFactory(full_name="", email="zhang.gong@vendor.example")
+    add_reply(ticket=ticket, author=named, body="请启用科目 1122。", now=monday_9am)
+    add_reply(ticket=ticket, author=nameless, body="请发日志。", now=monday_9am)
+    add_reply(ticket=ticket, author=ticket.requester, body="日志已附上。", now=monday_9am)
+    add_reply(ticket=ticket, author=named, body="请升级到 3.2.1。", now=monday_9am)
+
+    last = OutboundEmail.objects.filter(ticket=ticket, kind=EmailKind.AGENT_REPLY).latest("pk")
+    history = last.body.split("请升级到 3.2.1。", 1)[1]
+    assert "李客服 于" in history and "(Agent)" not in history
+    assert "赵会计 Zhao 于" in history
+    assert "快响服务台 于" in history  # the agent without a name
+    assert "vendor.example" not in last.body
+
+
 def test_waiting_on_the_customer_is_told_to_the_requester_with_the_reply_address(monday_9am):
     ticket = submit(requester=CustomerFactory(organization__language="zh-hans"), now=monday_9am)
 
