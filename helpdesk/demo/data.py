@@ -84,8 +84,8 @@ CANNED_RESPONSES = [
 PEOPLE = {
     # email: (full name, role, extra)
     "admin@example.com": ("系统管理员 Admin", "admin", {}),
-    "manager@example.com": ("王经理 Wang (Manager)", "manager", {}),
-    "agent@example.com": ("李客服 Li (Agent)", "agent", {"teams": [0, 1]}),
+    "manager@example.com": ("王经理 Wang", "manager", {}),
+    "agent@example.com": ("李客服 Li", "agent", {"teams": [0, 1]}),
     "agent.zhang@example.com": ("张工程师 Zhang", "agent", {"teams": [0], "lead_of": [0]}),
     "agent.mueller@example.com": ("Anna Müller", "agent", {"teams": [2], "lead_of": [2]}),
     "agent.chen@example.com": ("陈工 Chen", "agent", {"teams": [1], "lead_of": [1]}),
