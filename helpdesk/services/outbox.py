@@ -187,9 +187,9 @@ class EncodedSubject(str):
 
     Python 3.12's folder (`email.policy.default`) may put the space between two encoded words
     into the fold, where readers drop it (RFC 2047 §6.2): "升级到 3.1.4 后凭证模板" arrived as
-    "3.1.4后凭证模板", in 119 of 2,000 random mixed subjects (CPython gh-144156, fixed after 3.12). The
-    `email.header.Header` encoder keeps each space inside an encoded word; the policy writes a
-    header object with `name` and `fold` as it folds it.
+    "3.1.4后凭证模板", in 119 of 2,000 random mixed subjects (CPython gh-144156, fixed after
+    3.12). The `email.header.Header` encoder keeps each space inside an encoded word; the
+    policy writes a header object that has `name` and `fold` by calling its `fold`.
     """
 
     name = "Subject"

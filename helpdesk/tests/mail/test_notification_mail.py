@@ -41,9 +41,8 @@ def test_the_quoted_history_names_staff_by_first_name_and_never_by_address(monda
     add_reply(ticket=ticket, author=named, body="请升级到 3.2.1。", now=monday_9am)
 
     last = OutboundEmail.objects.filter(ticket=ticket, kind=EmailKind.AGENT_REPLY).latest("pk")
-    assert (
-        "李客服 于 2025-11-03 09:00 回复：\n\n请升级到 3.2.1。" in last.body
-    )  # who answered, in the requester's time
+    # Who answered and when, in the requester's time zone, above the answer.
+    assert "李客服 于 2025-11-03 09:00 回复：\n\n请升级到 3.2.1。" in last.body
     history = last.body.split("请升级到 3.2.1。", 1)[1]
     assert "李客服 于" in history and "(Agent)" not in history
     assert "赵会计 Zhao 于" in history
