@@ -24,6 +24,37 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
+  // Notices of upcoming maintenance can be hidden, in this browser; a rescheduled window has
+  // another key and shows again. A window under way cannot be hidden (it has no key).
+  const dismissed = (key) => {
+    try {
+      return localStorage.getItem("kx-dismissed:" + key) === "1";
+    } catch {
+      return false;
+    }
+  };
+  const hideEmptyBanner = (banner) => {
+    if (banner && !banner.querySelector("li:not([hidden])")) banner.hidden = true;
+  };
+  for (const item of document.querySelectorAll("[data-dismiss]")) {
+    const key = item.dataset.dismiss;
+    const button = item.querySelector(".banner-dismiss");
+    if (dismissed(key)) {
+      item.hidden = true;
+    } else if (button) {
+      button.hidden = false;
+      button.addEventListener("click", () => {
+        try {
+          localStorage.setItem("kx-dismissed:" + key, "1");
+        } catch {
+          // Storage refused (private mode): hidden on this page only.
+        }
+        item.hidden = true;
+        hideEmptyBanner(item.closest("aside"));
+      });
+    }
+    hideEmptyBanner(item.closest("aside"));
+  }
   // Double-submit guard on forms that ask for it (the server guards too).
   for (const form of document.querySelectorAll("form[data-once]")) {
     form.addEventListener("submit", () => {
