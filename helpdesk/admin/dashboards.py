@@ -14,7 +14,7 @@ from operator import itemgetter
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from core.admin_site import admin_site
 from core.clock import resolve_now
@@ -125,7 +125,7 @@ def _hours_chart(
 
 
 TREND_COLUMNS = (
-    Column("created", gettext_lazy("created"), lambda m: m.created),
+    Column("created", pgettext_lazy("number of tickets", "created"), lambda m: m.created),
     Column("resolved", gettext_lazy("resolved"), lambda m: m.resolved),
     Column(
         "fr_compliance", gettext_lazy("first response compliance"), lambda m: m.first_response.rate, "rate"
@@ -165,7 +165,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
         labels = [f"{point.start:%m-%d}" for point in points]
         trend_table = Table(
             title=_("Trend"),
-            group_label=_("from"),
+            group_label=pgettext("first day of a trend row", "from"),
             columns=TREND_COLUMNS,
             rows=[(point.start.isoformat(), point.measures) for point in points],
         )
@@ -182,7 +182,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
                 title=_("Tickets created and resolved"),
                 labels=labels,
                 series=[
-                    (_("created"), [p.measures.created for p in points]),
+                    (pgettext("number of tickets", "created"), [p.measures.created for p in points]),
                     (_("resolved"), [p.measures.resolved for p in points]),
                 ],
             ),

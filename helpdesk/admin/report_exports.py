@@ -15,6 +15,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 
 from helpdesk.selectors.reports import Measures, Ratio
@@ -64,7 +65,7 @@ def _rate(get: Callable[[Measures], Ratio]) -> Callable[[Measures], float | None
 
 
 MEASURE_COLUMNS: tuple[Column, ...] = (
-    Column("created", _("created"), lambda m: m.created),
+    Column("created", pgettext_lazy("number of tickets", "created"), lambda m: m.created),
     Column("resolved", _("resolved"), lambda m: m.resolved),
     Column("fr_met", _("first response met"), lambda m: m.first_response.part),
     Column(

@@ -118,6 +118,21 @@ def test_xlsx_opens_with_the_same_cells(client, manager, history):
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
+def test_the_chinese_trend_export_names_its_columns_as_counts_and_days(client, manager, history):
+    """ "created" and "from" are also field names (创建时间, 从): the trend's are a count of
+    tickets and the first day of a row."""
+    client.force_login(manager)
+
+    response = client.get(
+        reverse("admin:reports_overview"),
+        {"preset": "7d", "format": "csv"},
+        headers={"accept-language": "zh-hans"},
+    )
+
+    header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert header[:3] == ["起始日期", "新建", "已解决"]
+
+
 @pytest.mark.parametrize(
     ("url", "queries", "longer"),
     # Periods up to 7 days read the raw values for exact percentiles (two queries a measure set).
