@@ -162,13 +162,17 @@ def merge_tickets(
         )
     moved_messages = source.messages.update(ticket=target)
     moved_files = source.attachments.update(ticket=target)
+    note = _("%(ref)s “%(subject)s” was merged into this ticket.\n\n%(symptoms)s") % {
+        "ref": source.reference,
+        "subject": source.subject,
+        "symptoms": source.symptoms,
+    }
+    if source.error_message.strip():
+        # The exact error too: the merged ticket leaves the search index, and an agent
+        # searching its error code must still find the ticket it lives on in.
+        note += "\n\n" + source.error_message
     TicketMessage.objects.create(
-        ticket=target,
-        kind=TicketMessage.Kind.SYSTEM,
-        author=actor,
-        body=_("%(ref)s “%(subject)s” was merged into this ticket.\n\n%(symptoms)s")
-        % {"ref": source.reference, "subject": source.subject, "symptoms": source.symptoms},
-        created_at=now,
+        ticket=target, kind=TicketMessage.Kind.SYSTEM, author=actor, body=note, created_at=now
     )
     old_status = source.get_status_display()
     source.merged_into = target

@@ -108,6 +108,23 @@ def test_a_ticket_merged_before_its_reindex_runs_leaves_the_index(agent):
     assert SearchDocument.objects.filter(doc_type="ticket", object_id=str(survivor.pk)).exists()
 
 
+def test_a_merged_duplicates_error_code_finds_the_ticket_it_was_merged_into(
+    agent, django_capture_on_commit_callbacks
+):
+    from helpdesk.services.tickets import merge_tickets
+    from helpdesk.tests.factories import CustomerFactory
+
+    customer = CustomerFactory()
+    survivor = submit(requester=customer, details={"error_message": "凭证保存失败"})
+    duplicate = submit(requester=customer, details={"error_message": "ERR-7731：辅助核算项缺失"})
+    assert matching_ticket_ids(query="ERR-7731", user=agent) == [duplicate.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        merge_tickets(source=duplicate, target=survivor, actor=agent)
+
+    assert matching_ticket_ids(query="ERR-7731", user=agent) == [survivor.pk]
+
+
 def test_a_reindex_of_a_deleted_ticket_removes_its_document():
     ticket = submit()
     ticket_id = ticket.pk
