@@ -168,9 +168,7 @@ def pytest_collection_modifyitems(config, items):
     # database. A test that cannot reach the suite's database (pytest-django refuses it any
     # access) gives the same answer both times: the tests of scripts, settings and pure
     # functions, and those that run real processes on SQLite files of their own.
-    if os.environ.get("DATABASE_URL", "").startswith("postgres") and not config.getoption(
-        "keep_database_free"
-    ):
+    if leaves_out_database_free_tests(config):
         kept = [item for item in items if uses_the_suites_database(item)]
         if len(kept) < len(items):
             config.hook.pytest_deselected(
@@ -188,8 +186,13 @@ def pytest_addoption(parser):
     )
 
 
-def pytest_report_header(config):
-    if os.environ.get("DATABASE_URL", "").startswith("postgres") and not config.getoption(
+def leaves_out_database_free_tests(config) -> bool:
+    """The PostgreSQL pass, unless told to keep them (`--keep-database-free`)."""
+    return os.environ.get("DATABASE_URL", "").startswith("postgres") and not config.getoption(
         "keep_database_free"
-    ):
+    )
+
+
+def pytest_report_header(config):
+    if leaves_out_database_free_tests(config):
         return "PostgreSQL pass: tests that use no database are deselected (they ran in the SQLite pass)"

@@ -84,22 +84,13 @@ def messages_after(session: ChatSession, *, user: User, after: int, limit: int =
     )
 
 
-def _name(person, *, for_staff: bool) -> str:
-    """Agents see full names; a customer sees staff by first name (`User.name_for_customers`)."""
-    if person is None:
-        return ""
-    if for_staff:
-        return person.get_full_name()
-    return person.name_for_customers() or (_("Support team") if person.is_staff else "")
-
-
 def message_payload(message: TicketMessage, *, for_staff: bool) -> dict:
     author = message.author
     return {
         "id": message.pk,
         "kind": message.kind,
         "body": message.body,
-        "author": _name(author, for_staff=for_staff),
+        "author": author.name_shown_to(staff=for_staff) if author else "",
         "mine_role": "agent" if (author and author.is_staff) else "customer",
         "internal": message.kind == TicketMessage.Kind.INTERNAL_NOTE,
         "at": message.created_at.isoformat(),
@@ -116,7 +107,7 @@ def session_payload(session: ChatSession, *, for_staff: bool) -> dict:
         "status": session.status,
         "status_label": str(session.get_status_display()),
         "opening_text": session.opening_text,
-        "agent": _name(session.agent, for_staff=for_staff) if session.agent else "",
+        "agent": session.agent.name_shown_to(staff=for_staff) if session.agent else "",
         "ticket": session.ticket.reference if session.ticket else "",
         "customer_read_id": session.customer_read_id,
         "agent_read_id": session.agent_read_id,

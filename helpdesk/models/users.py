@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.clock import now
@@ -86,6 +87,13 @@ class User(AbstractBaseUser, PermissionsMixin):
             words = self.full_name.split()
             return words[0] if words else ""
         return self.full_name or self.email.split("@")[0]
+
+    def name_shown_to(self, *, staff: bool) -> str:
+        """This person's name for a reader: staff read the full name (or the address); a
+        customer reads `name_for_customers`, and "Support team" for staff without a name."""
+        if staff:
+            return self.get_full_name()
+        return self.name_for_customers() or gettext("Support team")
 
     @property
     def is_agent(self) -> bool:
